@@ -1,0 +1,118 @@
+"""``python -m course``: authoring checks, mutant grading and benchmarks.
+
+python -m course            # same as `check`
+python -m course check      # read-only authoring checks; exit 1 with the list of problems
+python -m course mutants    # grade every mutant; exit 1 if any survives
+python -m course release    # regenerate exercises/ from solutions/ (nbgrader)
+python -m course sync       # pair notebooks with their .pct.py scripts, clear outputs
+python -m course lock       # re-pin requirements.lock and environment.yml
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from course.paths import repo_root
+
+__all__ = ["main"]
+
+
+def _root(arg: str | None) -> Path:
+    if arg:
+        root = Path(arg)
+        if not (root / "solutions").is_dir():
+            raise SystemExit(f"error: {root} has no solutions/ folder; pass the course repository")
+        return root.resolve()
+    try:
+        return repo_root()
+    except FileNotFoundError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from course.checks import check_repo
+
+    problems = check_repo(_root(args.root))
+    if problems:
+        print(f"{len(problems)} problem(s) found; nothing was changed:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print("course check: no problems found")
+    return 0
+
+
+def cmd_mutants(args: argparse.Namespace) -> int:
+    from course.checks import check_repo
+    from course.mutants import all_mutants, run_mutants, table
+
+    root = _root(args.root)
+    problems = check_repo(root)
+    if problems:
+        print("fix these first (python -m course check):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    mutants = all_mutants(root)
+    if args.assignment:
+        mutants = [m for m in mutants if m.assignment == args.assignment]
+        if not mutants:
+            print(f"error: no mutants for assignment {args.assignment!r}", file=sys.stderr)
+            return 1
+    results = run_mutants(root, mutants, jobs=args.jobs, progress=not args.quiet)
+    print(table(results))
+    return 0 if all(r.caught for r in results) else 1
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from course.checks import check_repo
+    from course.release import generate_release
+
+    root = _root(args.root)
+    problems = check_repo(root)
+    if problems:
+        print("not releasing; fix these first:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"released to {generate_release(root).relative_to(root)}/")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from course.sync import sync_notebooks
+
+    root = _root(args.root)
+    for notebook in sync_notebooks(root):
+        print(f"synced {notebook.relative_to(root)}")
+    return 0
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    from course.lock import write_lock
+
+    write_lock(_root(args.root))
+    print("wrote requirements.lock and environment.yml")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m course`` and the ``course`` command."""
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__.split("\n")[0])
+    parser.add_argument("--root", help="course repository (default: found from here)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("check", help="read-only authoring checks (default)")
+    mutants = sub.add_parser("mutants", help="grade every mutant and print the table")
+    mutants.add_argument("assignment", nargs="?", help="only this assignment, e.g. 00-orientation")
+    mutants.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels")
+    mutants.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    sub.add_parser("release", help="regenerate exercises/ from solutions/ with nbgrader")
+    sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
+    sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
+    args = parser.parse_args(argv)
+    if args.command in (None, "check"):
+        return cmd_check(args)
+    commands = {"mutants": cmd_mutants, "release": cmd_release, "sync": cmd_sync, "lock": cmd_lock}
+    return commands[args.command](args)

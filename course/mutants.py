@@ -1,0 +1,142 @@
+"""Grade every mutant: swap it in for the solution and check that it loses points.
+
+``python -m course mutants`` runs them all and prints a table (exercise, mutants, caught).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import nbformat
+
+from course.mutants_file import MUTANTS_FILE, Mutant, parse_mutants
+from course.notebook_model import exercises, read
+from course.scoring import run_and_score
+
+__all__ = [
+    "MutantResult",
+    "all_mutants",
+    "grade_mutant",
+    "run_mutants",
+    "table",
+    "solution_notebook",
+]
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    """How one mutant scored on its exercise, against the exercise's full points."""
+
+    mutant: Mutant
+    notebook: str
+    points: float
+    max_points: float
+    detail: str
+    solution_points: float
+
+    @property
+    def caught(self) -> bool:
+        """True when the mutant lost points on an exercise the solution gets full marks on.
+
+        A mutant "caught" by a test that fails for everyone proves nothing, so a solution
+        that loses points makes every mutant of that exercise count as not caught.
+        """
+        return self.solution_points == self.max_points and self.points < self.max_points
+
+
+def all_mutants(root: Path) -> list[Mutant]:
+    """Every mutant of every assignment under ``root/solutions``, in a stable order."""
+    found: list[Mutant] = []
+    for path in sorted((root / "solutions").glob(f"*/{MUTANTS_FILE}")):
+        found.extend(parse_mutants(path))
+    return found
+
+
+def solution_notebook(root: Path, mutant: Mutant) -> Path:
+    """The source notebook a mutant belongs to (raises ``LookupError`` with the reason)."""
+    folder = root / "solutions" / mutant.assignment
+    if mutant.notebook:
+        path = folder / mutant.notebook
+        if not path.is_file():
+            raise LookupError(
+                f"mutant at {MUTANTS_FILE}:{mutant.line} names {mutant.notebook}, "
+                f"which is not in {folder}"
+            )
+        return path
+    notebooks = sorted(folder.glob("*.ipynb"))
+    for path in notebooks:
+        if any(ex.answer_id == mutant.cell for ex in exercises(read(path))):
+            return path
+    raise LookupError(
+        f"{folder / MUTANTS_FILE}:{mutant.line}: mutant names cell {mutant.cell!r}, but no answer "
+        f"cell has that grade_id in {', '.join(p.name for p in notebooks) or 'this folder'}"
+    )
+
+
+@cache
+def solution_scores(path: Path, mtime: float) -> dict[str, tuple[float, float]]:
+    """Scores of the unchanged solution notebook (cached per file version in this process)."""
+    return run_and_score(read(path), path.parent)[1]
+
+
+def grade_mutant(root: Path, mutant: Mutant) -> MutantResult:
+    """Swap ``mutant`` into its answer cell, run the notebook up to the exercise's last test
+    cell in a fresh kernel, and score that exercise's test cells."""
+    path = solution_notebook(root, mutant)
+    nb = read(path)
+    (exercise,) = [ex for ex in exercises(nb) if ex.answer_id == mutant.cell]
+    nb.cells[exercise.answer_index].source = mutant.source
+    last = max(exercise.test_indices, default=exercise.answer_index)
+    nb.cells = nb.cells[: last + 1]
+    executed, scores = run_and_score(nbformat.from_dict(nb), path.parent)
+    points = sum(scores[t][0] for t in exercise.test_ids)
+    lost = [t for t in exercise.test_ids if scores[t][0] < scores[t][1]]
+    detail = ", ".join(f"{t} {scores[t][0]:g}/{scores[t][1]:g}" for t in lost) or "no points lost"
+    baseline = solution_scores(path, path.stat().st_mtime)
+    solution_points = sum(baseline[t][0] for t in exercise.test_ids)
+    if solution_points < exercise.points:
+        detail = f"the solution itself scores {solution_points:g}/{exercise.points:g}; fix it first"
+    return MutantResult(mutant, path.name, points, exercise.points, detail, solution_points)
+
+
+def _grade(args: tuple[str, Mutant]) -> MutantResult:
+    return grade_mutant(Path(args[0]), args[1])
+
+
+def run_mutants(
+    root: Path, mutants: list[Mutant] | None = None, jobs: int | None = None, progress: bool = True
+) -> list[MutantResult]:
+    """Grade ``mutants`` (default: all) in parallel, one fresh kernel each."""
+    mutants = all_mutants(root) if mutants is None else mutants
+    jobs = jobs or min(len(mutants) or 1, os.cpu_count() or 1)
+    work = [(str(root), m) for m in mutants]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(_grade, work)
+        if progress:
+            from tqdm import tqdm
+
+            results = tqdm(results, total=len(work), desc="grading mutants", unit="mutant")
+        return list(results)
+
+
+def table(results: list[MutantResult]) -> str:
+    """The mutants table: one row per exercise, then the survivors (if any) with their reason."""
+    rows: dict[tuple[str, str], list[MutantResult]] = {}
+    for result in results:
+        rows.setdefault((result.mutant.assignment, result.mutant.cell), []).append(result)
+    width = max([len(f"{a}/{c}") for a, c in rows] + [len("exercise")])
+    lines = [f"{'exercise':<{width}}  mutants  caught", f"{'-' * width}  -------  ------"]
+    for (assignment, cell), group in rows.items():
+        caught = sum(r.caught for r in group)
+        lines.append(f"{assignment + '/' + cell:<{width}}  {len(group):>7}  {caught:>6}")
+    total = len(results)
+    caught = sum(r.caught for r in results)
+    lines.append(f"{'total':<{width}}  {total:>7}  {caught:>6}")
+    for r in results:
+        if not r.caught:
+            lines.append(f"SURVIVED: {r.mutant.name} ({r.mutant.why}): {r.detail}")
+    return "\n".join(lines)

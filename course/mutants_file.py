@@ -1,0 +1,82 @@
+"""Mutants: plausible wrong solutions kept beside each assignment in ``mutants.py``.
+
+Each mutant starts with a header line and runs until the next header::
+
+    # %% mutant <answer grade_id> [in <notebook>.ipynb]: <the mistake, in words>
+    def mean_of_valid(values):
+        return sum(v for v in values if v is not None) / len(values)
+
+Everything before the first header (a docstring, imports for the linter) is not used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Mutant", "MutantFileError", "parse_mutants", "MUTANTS_FILE"]
+
+MUTANTS_FILE = "mutants.py"
+HEADER = re.compile(
+    r"^# %% mutant (?P<cell>[\w.-]+)(?: in (?P<nb>[\w.-]+\.ipynb))?:\s*(?P<why>.+)$"
+)
+
+
+class MutantFileError(ValueError):
+    """A mutants file is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One wrong solution for one answer cell."""
+
+    assignment: str
+    notebook: str | None  # None: the assignment's only notebook
+    cell: str
+    why: str
+    source: str
+    line: int
+
+    @property
+    def name(self) -> str:
+        """A stable id, e.g. ``00-orientation/mean-of-valid#2``."""
+        return f"{self.assignment}/{self.cell}@{self.line}"
+
+
+def parse_mutants(path: Path) -> list[Mutant]:
+    """Parse one assignment's ``mutants.py``."""
+    assignment = path.parent.name
+    mutants: list[Mutant] = []
+    current: dict | None = None
+    body: list[str] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        source = "\n".join(body).strip("\n")
+        if not source.strip():
+            raise MutantFileError(
+                f"{path}:{current['line']}: mutant for {current['cell']!r} is empty"
+            )
+        mutants.append(
+            Mutant(
+                assignment, current["nb"], current["cell"], current["why"], source, current["line"]
+            )
+        )
+
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("# %% mutant"):
+            match = HEADER.match(line)
+            if not match:
+                raise MutantFileError(
+                    f"{path}:{number}: bad mutant header {line!r}; write "
+                    "'# %% mutant <grade_id> [in <notebook>.ipynb]: <the mistake>'"
+                )
+            flush()
+            current = {**match.groupdict(), "line": number}
+            body = []
+        elif current is not None:
+            body.append(line)
+    flush()
+    return mutants

@@ -1,0 +1,115 @@
+"""Mutants for 00-orientation: plausible wrong answers, each of which must lose points.
+
+Format: see course/mutants_file.py. The imports below only keep the linter informed.
+"""
+
+import statistics
+from collections import Counter
+
+
+# %% mutant mean-of-valid: divides by every value, nulls included
+def mean_of_valid(values):
+    valid = [v for v in values if v is not None]
+    if not valid:
+        return None
+    return sum(valid) / len(values)
+
+# %% mutant mean-of-valid: truthiness test drops zeros as if they were missing
+def mean_of_valid(values):
+    valid = [v for v in values if v]
+    if not valid:
+        return None
+    return sum(valid) / len(valid)
+
+# %% mutant mean-of-valid: reports 0.0 when there is nothing to average
+def mean_of_valid(values):
+    valid = [v for v in values if v is not None]
+    if not valid:
+        return 0.0
+    return sum(valid) / len(valid)
+
+# %% mutant mean-of-valid: statistics.mean fails on an empty selection
+def mean_of_valid(values):
+    return statistics.mean(v for v in values if v is not None)
+
+# %% mutant count-by-host: counts missing hosts under None
+def count_by_host(records):
+    return dict(Counter(r.get("host") for r in records))
+
+# %% mutant count-by-host: r["host"] fails on records without the key
+def count_by_host(records):
+    counts = {}
+    for r in records:
+        if r["host"] is not None:
+            counts[r["host"]] = counts.get(r["host"], 0) + 1
+    return counts
+
+# %% mutant count-by-host: starts each count at 1 before adding one
+def count_by_host(records):
+    counts = {}
+    for r in records:
+        host = r.get("host")
+        if host is not None:
+            counts[host] = counts.get(host, 1) + 1
+    return counts
+
+# %% mutant bucket-start: float division truncates toward zero and loses precision
+def bucket_start(ts_ns, width_ns):
+    if width_ns <= 0:
+        raise ValueError("width must be positive")
+    return int(ts_ns / width_ns) * width_ns
+
+# %% mutant bucket-start: math.floor on a float loses nanoseconds at today's timestamps
+def bucket_start(ts_ns, width_ns):
+    import math
+
+    if width_ns <= 0:
+        raise ValueError("width must be positive")
+    return math.floor(ts_ns / width_ns) * width_ns
+
+# %% mutant bucket-start: returns the end of the bucket, not its start
+def bucket_start(ts_ns, width_ns):
+    if width_ns <= 0:
+        raise ValueError("width must be positive")
+    return (ts_ns // width_ns + 1) * width_ns
+
+# %% mutant bucket-start: only rejects a zero width, not a negative one
+def bucket_start(ts_ns, width_ns):
+    if width_ns == 0:
+        raise ValueError("width must not be zero")
+    return ts_ns - ts_ns % width_ns
+
+# %% mutant rolling-mean: emits the first mean one position late
+def rolling_mean(values, window):
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    return [None if i < window else sum(values[i - window + 1 : i + 1]) / window
+            for i in range(len(values))]
+
+# %% mutant rolling-mean: partial means at the start instead of None
+def rolling_mean(values, window):
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    out = []
+    for i in range(len(values)):
+        part = values[max(0, i - window + 1) : i + 1]
+        out.append(sum(part) / len(part))
+    return out
+
+# %% mutant rolling-mean: slice stops one short, averaging window - 1 values
+def rolling_mean(values, window):
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    return [None if i < window - 1 else sum(values[i - window + 1 : i]) / window
+            for i in range(len(values))]
+
+# %% mutant rolling-mean: centred window instead of trailing
+def rolling_mean(values, window):
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    half = window // 2
+    out = []
+    for i in range(len(values)):
+        lo, hi = i - half, i - half + window
+        out.append(None if lo < 0 or hi > len(values) else sum(values[lo:hi]) / window)
+    return out

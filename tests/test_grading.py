@@ -1,0 +1,100 @@
+"""course.grading: strict comparison of plain data, with messages a learner can act on."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.grading import CheckFailed, check, check_raises, first_difference
+
+plain = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.binary(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(plain)
+def test_equal_plain_data_passes(value):
+    check(value, value)
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+def test_object_whose_eq_always_says_true_fails():
+    with pytest.raises(CheckFailed, match="should be a int, but it is a AlwaysEqual"):
+        check(AlwaysEqual(), 3, "f()")
+
+
+def test_list_subclass_fails():
+    class Sneaky(list):
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(CheckFailed, match="should be a list"):
+        check(Sneaky([9]), [1, 2])
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "says"),
+    [
+        (3.0, 3, "should be a int, but it is a float"),
+        (True, 1, "should be a int, but it is a bool"),
+        ([1, 2], [1, 3], "result[1] is int 2, expected int 3"),
+        ([1], [1, 2], "has 1 items, expected 2"),
+        ({"a": 1}, {"a": 1, "b": 2}, "missing the key(s) ['b']"),
+        ({"a": 1, "c": 2}, {"a": 1}, "unexpected key(s) ['c']"),
+        ({"a": [1, None]}, {"a": [1, 0]}, "result['a'][1] should be a int, but it is a NoneType"),
+        (b"\x01", b"\x02", "bytes b'\\x01', expected bytes b'\\x02'"),
+        ((1, 2), [1, 2], "should be a list, but it is a tuple"),
+    ],
+)
+def test_messages_say_where_and_what(actual, expected, says):
+    with pytest.raises(CheckFailed) as caught:
+        check(actual, expected, "f(x)")
+    assert says in str(caught.value)
+    assert str(caught.value).startswith("f(x): ")
+
+
+def test_float_tolerance_and_nan():
+    check(0.1 + 0.2, 0.3, rel_tol=1e-9)
+    check(1e-12, 0.0, abs_tol=1e-9)
+    check(math.nan, math.nan)
+    with pytest.raises(CheckFailed):
+        check(0.1 + 0.2, 0.3)
+    assert first_difference(1.0, 1.1, rel_tol=0.01) is not None
+
+
+def test_non_plain_expected_value_is_a_clear_error():
+    with pytest.raises(TypeError, match="plain data"):
+        check({1, 2}, {1, 2})
+
+
+def test_check_raises():
+    def boom(x):
+        raise ValueError(x)
+
+    check_raises(boom, (1,), ValueError, "boom(1)")
+    with pytest.raises(CheckFailed, match="should raise ValueError, but returned int 1"):
+        check_raises(lambda x: x, (1,), ValueError, "id(1)")
+    with pytest.raises(CheckFailed, match="but raised KeyError"):
+        check_raises(lambda x: {}[x], (1,), ValueError, "get(1)")
+
+
+def test_long_values_are_cut():
+    with pytest.raises(CheckFailed) as caught:
+        check("x" * 1000, "y")
+    assert len(str(caught.value)) < 400

@@ -1,0 +1,45 @@
+"""Every lecture and solution notebook runs top to bottom: no error, nothing on stderr."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from course.checks import notebooks_in
+from course.notebook_model import read
+from course.scoring import run_and_score
+from tests.conftest import ROOT
+
+NOTEBOOKS = notebooks_in(ROOT, ("notebooks", "solutions"))
+#: Seconds one notebook may take on 2 cores (kernel start included).
+LIMIT = {"00-orientation": 60}
+DEFAULT_LIMIT = 120
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+def test_notebook_runs_clean(path):
+    start = time.perf_counter()
+    executed, scores = run_and_score(read(path), path.parent)
+    took = time.perf_counter() - start
+    for index, cell in enumerate(executed.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            assert output.output_type != "error", (
+                f"{path.name} cell {index + 1} raised {output.ename}: {output.evalue}"
+            )
+            assert not (output.output_type == "stream" and output.name == "stderr"), (
+                f"{path.name} cell {index + 1} wrote to stderr: {output.text[:500]}"
+            )
+    assert all(points == top for points, top in scores.values()), scores
+    limit = LIMIT.get(path.parent.name, DEFAULT_LIMIT)
+    assert took < limit, f"{path.name} took {took:.1f} s, over its {limit} s limit"
+
+
+def test_every_module_has_notebooks():
+    modules = {p.parent.name for p in NOTEBOOKS if p.parts[-3] == "notebooks"}
+    assignments = {p.parent.name for p in NOTEBOOKS if p.parts[-3] == "solutions"}
+    assert "00-orientation" in modules
+    assert modules >= assignments, "every assignment needs lecture notebooks of the same name"

@@ -1,0 +1,167 @@
+"""The nbgrader round trip, with nbgrader's real commands, in a scratch course folder.
+
+For every assignment: the solution submitted as a learner scores full marks on every autograded
+cell, the untouched release scores zero, a wrong submission loses points, and the generated
+feedback shows no hidden test, tracebacks included.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course.mutants import all_mutants
+from course.notebook_model import HIDDEN_BEGIN, HIDDEN_END, exercises, is_answer, read
+from course.release import assignments, venv_env
+from tests.conftest import ROOT
+
+NBGRADER = str(Path(sys.executable).with_name("nbgrader"))  # nbgrader calls alembic from PATH
+STUDENTS = ("solution", "blank", "wrong")
+
+
+def nbgrader(course: Path, *args: str) -> None:
+    done = subprocess.run(
+        [NBGRADER, *args], cwd=course, capture_output=True, text=True, env=venv_env()
+    )
+    assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def strip_markers(source: str) -> str:
+    return "\n".join(
+        line
+        for line in source.splitlines()
+        if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+    )
+
+
+def submission(release: Path, source: Path, student: str, assignment: str) -> nbformat.NotebookNode:
+    """The release notebook as a learner would hand it in."""
+    nb = read(release)
+    if student == "blank":
+        return nb
+    src = read(source)
+    answers = {c.metadata.nbgrader["grade_id"]: c.source for c in src.cells if is_answer(c)}
+    if student == "wrong":  # the first mutant of every exercise
+        for m in reversed(all_mutants(ROOT)):
+            if m.assignment == assignment and m.cell in answers:
+                answers[m.cell] = m.source
+    for cell in nb.cells:
+        if is_answer(cell):
+            cell.source = strip_markers(answers[cell.metadata.nbgrader["grade_id"]])
+    return nb
+
+
+def visible_text(html_text: str) -> str:
+    """What a reader sees in a feedback page: tags dropped, entities decoded, spaces folded."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", html_text))
+    return re.sub(r"\s+", " ", text)
+
+
+def hidden_lines(source: Path) -> list[str]:
+    lines = []
+    for cell in read(source).cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if HIDDEN_BEGIN in line:
+                inside = True
+            elif HIDDEN_END in line:
+                inside = False
+            elif inside and len(line.strip()) > 15 and not line.strip().startswith("#"):
+                lines.append(re.sub(r"\s+", " ", line.strip()))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade three students on every assignment; return the scratch course folder."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions")
+    for student in STUDENTS:
+        nbgrader(course, "db", "student", "add", student)
+    for assignment in assignments(ROOT):
+        nbgrader(course, "generate_assignment", assignment, "--force")
+        for student in STUDENTS:
+            folder = course / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            for release in sorted((course / "exercises" / assignment).glob("*.ipynb")):
+                source = ROOT / "solutions" / assignment / release.name
+                nbformat.write(
+                    submission(release, source, student, assignment), str(folder / release.name)
+                )
+        nbgrader(course, "autograde", assignment, "--force")
+        nbgrader(course, "generate_feedback", assignment, "--force")
+    return course
+
+
+def _grades(course: Path, assignment: str, notebook: str, student: str) -> dict[str, tuple]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        nb = gb.find_submission_notebook(notebook, assignment, student)
+        return {g.name: (g.auto_score, g.max_score) for g in nb.grades}
+
+
+def _notebooks():
+    return [
+        (a, p.stem)
+        for a in assignments(ROOT)
+        for p in sorted((ROOT / "solutions" / a).glob("*.ipynb"))
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
+def test_solution_gets_full_marks(graded, assignment, notebook):
+    grades = _grades(graded, assignment, notebook, "solution")
+    assert grades, "no autograded cells were recorded"
+    short = {name: g for name, g in grades.items() if g[0] != g[1]}
+    assert not short, f"the solution lost points: {short}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
+def test_untouched_release_gets_zero(graded, assignment, notebook):
+    grades = _grades(graded, assignment, notebook, "blank")
+    assert all(score == 0 for score, _ in grades.values()), grades
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
+def test_wrong_submission_loses_points_on_every_exercise(graded, assignment, notebook):
+    grades = _grades(graded, assignment, notebook, "wrong")
+    for ex in exercises(read(ROOT / "solutions" / assignment / f"{notebook}.ipynb")):
+        got = sum(grades[t][0] for t in ex.test_ids)
+        assert got < ex.points, f"{ex.answer_id}: the wrong answer kept {got}/{ex.points}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
+def test_feedback_shows_no_hidden_test(graded, assignment, notebook):
+    secret = hidden_lines(ROOT / "solutions" / assignment / f"{notebook}.ipynb")
+    assert secret
+    # Control: the autograded notebook's tracebacks do quote hidden lines, so the check can fail.
+    autograded = read(graded / "autograded" / "blank" / assignment / f"{notebook}.ipynb")
+    tracebacks = " ".join(
+        visible_text(re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(o.traceback)))
+        for c in autograded.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    )
+    assert any(line in tracebacks for line in secret), (
+        "control failed: no hidden line in tracebacks"
+    )
+    for student in STUDENTS:
+        page = graded / "feedback" / student / assignment / f"{notebook}.html"
+        text = visible_text(page.read_text(encoding="utf-8"))
+        assert "public tests passed" in text or student != "solution"
+        assert "check(" in text, "control: public test code should be visible in feedback"
+        leaked = [line for line in secret if line in text]
+        assert not leaked, f"feedback for {student} shows hidden test lines: {leaked[:3]}"
