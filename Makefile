@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 START := notebooks/00-orientation/01-welcome.ipynb
+LAB_ARGS ?=
 
 .PHONY: lab test release sync lock check mutants lint clean help
 
@@ -25,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml postBuild
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_FLAGS) $(START)
+	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
