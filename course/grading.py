@@ -1,9 +1,12 @@
 """Strict comparison of plain data, for tests that learners read.
 
-``check(actual, expected)`` compares type *and* value, recursively, so an object whose ``==``
-always says True, a subclass of ``list`` or a ``float`` where an ``int`` was asked for cannot pass.
-On a mismatch it raises :class:`CheckFailed` (an ``AssertionError``) whose message says where the
-two values differ and how, in words a learner can act on. It never shows the test's source.
+``check(actual, expected)`` compares kind *and* value, recursively. The kinds are the plain ones:
+None, bool, int, float, str, bytes, list, tuple, dict. A subclass counts as its base kind (a
+``Counter`` is a dict, a NumPy ``float64`` a float), but values are always read through the base
+type's own methods, so an object whose ``==`` always says True cannot pass; ``True`` is not ``1``,
+``3.0`` is not ``3`` and a tuple is not a list. On a mismatch it raises :class:`CheckFailed` (an
+``AssertionError``) whose message says where the two values differ and how, in words a learner
+can act on. It never shows the test's source.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CheckFailed", "check", "check_raises", "describe", "first_difference"]
+__all__ = ["CheckFailed", "check", "check_raises", "describe", "first_difference", "kind"]
 
-PLAIN_SCALARS = (type(None), bool, int, float, str, bytes)
+_KINDS = (bool, int, float, str, bytes, list, tuple, dict)  # bool before int: it is a subclass
 _MAX_REPR = 120
 
 
@@ -22,9 +25,26 @@ class CheckFailed(AssertionError):
     """A check found a difference; the message says what to fix."""
 
 
+def kind(value: Any) -> type:
+    """The plain kind a value counts as: its first base among the plain types, else its type."""
+    if value is None:
+        return type(None)
+    for base in _KINDS:
+        if isinstance(value, base):
+            return base
+    return type(value)
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[:1].lower() in tuple("aeiou") else f"a {name}"
+
+
 def describe(value: Any) -> str:
     """Return a short ``type value`` description, cut to a readable length."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real message
+        text = "<unprintable>"
     if len(text) > _MAX_REPR:
         text = text[: _MAX_REPR - 3] + "..."
     return f"{type(value).__name__} {text}"
@@ -35,58 +55,66 @@ def first_difference(
 ) -> str | None:
     """Return a sentence naming the first place where ``actual`` differs from ``expected``.
 
-    ``None`` means they are equal in type and value. Floats compare with ``rel_tol`` and
+    ``None`` means they are equal in kind and value. Floats compare with ``rel_tol`` and
     ``abs_tol`` as ``math.isclose`` does (both 0: exact), and NaN equals NaN. Lists, tuples
     and dicts are compared element by element, dict keys in any order.
     """
-    if type(actual) is not type(expected):
+    want = kind(expected)
+    if want not in _KINDS and want is not type(None):
+        raise TypeError(
+            "check() compares plain data (None, bool, int, float, str, bytes, list, tuple, dict); "
+            f"got an expected value of type {type(expected).__name__}. Convert it first, for "
+            "example with .to_pylist() for Arrow arrays."
+        )
+    got = kind(actual)
+    if got is not want:
         return (
-            f"{path} should be a {type(expected).__name__}, but it is a {type(actual).__name__} "
+            f"{path} should be {_a(want.__name__)}, but it is {_a(type(actual).__name__)} "
             f"({describe(actual)})"
         )
-    if isinstance(expected, float):
-        if math.isnan(expected) and math.isnan(actual):
+    if want is type(None):
+        return None
+    if want is float:
+        a, e = float.__float__(actual), float.__float__(expected)
+        if (math.isnan(a) and math.isnan(e)) or math.isclose(
+            a, e, rel_tol=rel_tol, abs_tol=abs_tol
+        ):
             return None
-        if actual == expected or math.isclose(actual, expected, rel_tol=rel_tol, abs_tol=abs_tol):
-            return None
-        return f"{path} is {actual!r}, expected {expected!r}"
-    if isinstance(expected, PLAIN_SCALARS):
-        if actual == expected:
+        return f"{path} is {a!r}, expected {e!r}"
+    if want in (bool, int, str, bytes):
+        if want.__eq__(actual, expected) is True:
             return None
         return f"{path} is {describe(actual)}, expected {describe(expected)}"
-    if isinstance(expected, (list, tuple)):
-        if len(actual) != len(expected):
-            return f"{path} has {len(actual)} items, expected {len(expected)}"
-        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+    if want in (list, tuple):
+        items = list(want.__iter__(actual))
+        wanted = list(want.__iter__(expected))
+        if len(items) != len(wanted):
+            return f"{path} has {len(items)} items, expected {len(wanted)}"
+        for i, (a, e) in enumerate(zip(items, wanted, strict=True)):
             found = first_difference(a, e, f"{path}[{i}]", rel_tol, abs_tol)
             if found:
                 return found
         return None
-    if isinstance(expected, dict):
-        missing = [k for k in expected if k not in actual]
-        extra = [k for k in actual if k not in expected]
-        if missing:
-            return f"{path} is missing the key(s) {missing[:5]!r}"
-        if extra:
-            return f"{path} has unexpected key(s) {extra[:5]!r}"
-        for key in expected:
-            found = first_difference(
-                actual[key], expected[key], f"{path}[{key!r}]", rel_tol, abs_tol
-            )
-            if found:
-                return found
-        return None
-    raise TypeError(
-        f"check() compares plain data (None, bool, int, float, str, bytes, list, tuple, dict); "
-        f"got an expected value of type {type(expected).__name__}. Convert it first, for example "
-        f"with .to_pylist() for Arrow arrays."
-    )
+    keys = list(dict.keys(actual))
+    wanted_keys = list(dict.keys(expected))
+    missing = [k for k in wanted_keys if k not in keys]
+    extra = [k for k in keys if k not in wanted_keys]
+    if missing:
+        return f"{path} is missing the key(s) {missing[:5]!r}"
+    if extra:
+        return f"{path} has unexpected key(s) {extra[:5]!r}"
+    for key in wanted_keys:
+        value = dict.__getitem__(actual, key)
+        found = first_difference(value, expected[key], f"{path}[{key!r}]", rel_tol, abs_tol)
+        if found:
+            return found
+    return None
 
 
 def check(
     actual: Any, expected: Any, call: str = "result", rel_tol: float = 0.0, abs_tol: float = 0.0
 ) -> None:
-    """Raise :class:`CheckFailed` unless ``actual`` equals ``expected`` in type and value.
+    """Raise :class:`CheckFailed` unless ``actual`` equals ``expected`` in kind and value.
 
     ``call`` names what was checked (for example ``"mean_of_valid([1.0, None])"``) so the
     message says which call went wrong. Floats may differ by ``rel_tol``/``abs_tol``.

@@ -35,29 +35,55 @@ class AlwaysEqual:
 
 
 def test_object_whose_eq_always_says_true_fails():
-    with pytest.raises(CheckFailed, match="should be a int, but it is a AlwaysEqual"):
+    with pytest.raises(CheckFailed, match="should be an int, but it is an AlwaysEqual"):
         check(AlwaysEqual(), 3, "f()")
 
 
-def test_list_subclass_fails():
-    class Sneaky(list):
+def test_subclasses_with_lying_eq_are_read_through_their_base_type():
+    class SneakyList(list):
         def __eq__(self, other):
             return True
 
-    with pytest.raises(CheckFailed, match="should be a list"):
-        check(Sneaky([9]), [1, 2])
+    class SneakyInt(int):
+        def __eq__(self, other):
+            return True
+
+    class SneakyStr(str):
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(CheckFailed, match="has 1 items, expected 2"):
+        check(SneakyList([9]), [1, 2])
+    with pytest.raises(CheckFailed, match="is SneakyInt 9, expected int 3"):
+        check(SneakyInt(9), 3)
+    with pytest.raises(CheckFailed, match="expected str 'a'"):
+        check(SneakyStr("b"), "a")
+
+
+def test_correct_answers_in_other_containers_pass():
+    from collections import Counter, OrderedDict, defaultdict
+
+    import numpy as np
+
+    check(Counter("aab"), {"a": 2, "b": 1})
+    check(defaultdict(int, a=1), {"a": 1})
+    check(OrderedDict(b=2, a=1), {"a": 1, "b": 2})
+    check(np.float64(0.5), 0.5)
+    with pytest.raises(CheckFailed, match="should be an int, but it is an int64"):
+        check(np.int64(3), 3)
 
 
 @pytest.mark.parametrize(
     ("actual", "expected", "says"),
     [
-        (3.0, 3, "should be a int, but it is a float"),
-        (True, 1, "should be a int, but it is a bool"),
+        (3.0, 3, "should be an int, but it is a float"),
+        (True, 1, "should be an int, but it is a bool"),
+        (1, True, "should be a bool, but it is an int"),
         ([1, 2], [1, 3], "result[1] is int 2, expected int 3"),
         ([1], [1, 2], "has 1 items, expected 2"),
         ({"a": 1}, {"a": 1, "b": 2}, "missing the key(s) ['b']"),
         ({"a": 1, "c": 2}, {"a": 1}, "unexpected key(s) ['c']"),
-        ({"a": [1, None]}, {"a": [1, 0]}, "result['a'][1] should be a int, but it is a NoneType"),
+        ({"a": [1, None]}, {"a": [1, 0]}, "result['a'][1] should be an int, but it is a NoneType"),
         (b"\x01", b"\x02", "bytes b'\\x01', expected bytes b'\\x02'"),
         ((1, 2), [1, 2], "should be a list, but it is a tuple"),
     ],
