@@ -85,7 +85,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from course.sync import sync_notebooks
 
     root = _root(args.root)
-    for notebook in sync_notebooks(root):
+    for notebook in sync_notebooks(root, args.paths):
         print(f"synced {notebook.relative_to(root)}")
     return 0
 
@@ -95,6 +95,17 @@ def cmd_lock(args: argparse.Namespace) -> int:
 
     write_lock(_root(args.root))
     print("wrote requirements.lock and environment.yml")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from course import bench
+
+    if args.rows < 1000:
+        print(f"error: --rows must be at least 1000, got {args.rows}", file=sys.stderr)
+        return 2
+    print(f"running the {args.module} benchmark on {args.rows:,} rows...", flush=True)
+    print(bench.format_columnar(bench.columnar(args.rows)))
     return 0
 
 
@@ -109,10 +120,20 @@ def main(argv: list[str] | None = None) -> int:
     mutants.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels")
     mutants.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sub.add_parser("release", help="regenerate exercises/ from solutions/ with nbgrader")
-    sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
+    sync = sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
+    sync.add_argument("paths", nargs="*", help="only these notebooks or scripts")
     sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
+    bench = sub.add_parser("bench", help="print a module's measured performance ratios")
+    bench.add_argument("module", choices=["columnar"], help="which module's benchmark")
+    bench.add_argument("--rows", type=int, default=200_000, help="data size (default 200000)")
     args = parser.parse_args(argv)
     if args.command in (None, "check"):
         return cmd_check(args)
-    commands = {"mutants": cmd_mutants, "release": cmd_release, "sync": cmd_sync, "lock": cmd_lock}
+    commands = {
+        "mutants": cmd_mutants,
+        "release": cmd_release,
+        "sync": cmd_sync,
+        "lock": cmd_lock,
+        "bench": cmd_bench,
+    }
     return commands[args.command](args)

@@ -53,8 +53,21 @@ def _pair(script: Path) -> None:
     jupytext.write(source, script, fmt=".pct.py:percent")
 
 
-def sync_notebooks(root: Path) -> list[Path]:
-    """Pair every notebook/script in ``notebooks/`` and ``solutions/``; return the notebooks."""
+def sync_notebooks(root: Path, only: list[Path] | None = None) -> list[Path]:
+    """Pair every notebook/script in ``notebooks/`` and ``solutions/`` (or just ``only``, given
+    as notebook or script paths); return the notebooks."""
+    if only:
+        done = []
+        for path in only:
+            path = Path(path).resolve()
+            name = path.name.removesuffix(".ipynb").removesuffix(".pct.py")
+            script = path.with_name(name + ".pct.py")
+            if not script.exists():
+                raise FileNotFoundError(f"no script {script} to pair; write it first")
+            _pair(script)
+            clear_outputs(script.with_name(name + ".ipynb"))
+            done.append(script.with_name(name + ".ipynb"))
+        return done
     done = []
     for folder in PAIRED_FOLDERS:
         scripts = {p for p in (root / folder).rglob("*.pct.py")}
