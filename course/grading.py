@@ -68,10 +68,9 @@ def first_difference(
         )
     got = kind(actual)
     if got is not want:
-        return (
-            f"{path} should be {_a(want.__name__)}, but it is {_a(type(actual).__name__)} "
-            f"({describe(actual)})"
-        )
+        should = "None" if want is type(None) else _a(want.__name__)
+        it_is = "None" if actual is None else f"{_a(type(actual).__name__)} ({describe(actual)})"
+        return f"{path} should be {should}, but it is {it_is}"
     if want is type(None):
         return None
     if want is float:
@@ -116,12 +115,13 @@ def check(
 ) -> None:
     """Raise :class:`CheckFailed` unless ``actual`` equals ``expected`` in kind and value.
 
-    ``call`` names what was checked (for example ``"mean_of_valid([1.0, None])"``) so the
-    message says which call went wrong. Floats may differ by ``rel_tol``/``abs_tol``.
+    ``call`` names what was checked (for example ``"mean_of_valid([1.0, None])"``); the
+    message says the difference first, then the call. Floats may differ by ``rel_tol``/``abs_tol``.
     """
     found = first_difference(actual, expected, "result", rel_tol, abs_tol)
     if found:
-        raise CheckFailed(f"{call}: {found}") from None
+        # The difference first: Validate shows only the start of a long message.
+        raise CheckFailed(f"{found}; in {call}") from None
 
 
 def check_raises(

@@ -83,8 +83,10 @@ def test_correct_answers_in_other_containers_pass():
         ([1], [1, 2], "has 1 items, expected 2"),
         ({"a": 1}, {"a": 1, "b": 2}, "missing the key(s) ['b']"),
         ({"a": 1, "c": 2}, {"a": 1}, "unexpected key(s) ['c']"),
-        ({"a": [1, None]}, {"a": [1, 0]}, "result['a'][1] should be an int, but it is a NoneType"),
+        ({"a": [1, None]}, {"a": [1, 0]}, "result['a'][1] should be an int, but it is None"),
         (b"\x01", b"\x02", "bytes b'\\x01', expected bytes b'\\x02'"),
+        (0.0, None, "result should be None, but it is a float (float 0.0)"),
+        (None, 0.0, "result should be a float, but it is None"),
         ((1, 2), [1, 2], "should be a list, but it is a tuple"),
     ],
 )
@@ -92,7 +94,7 @@ def test_messages_say_where_and_what(actual, expected, says):
     with pytest.raises(CheckFailed) as caught:
         check(actual, expected, "f(x)")
     assert says in str(caught.value)
-    assert str(caught.value).startswith("f(x): ")
+    assert str(caught.value).startswith("result") and str(caught.value).endswith("; in f(x)")
 
 
 def test_float_tolerance_and_nan():

@@ -99,8 +99,8 @@ show(fig, alt="Horizontal bar chart of hours per module: orientation 1, columnar
 #
 # **Public tests** sit right below each answer. Run them as often as you like: a pass prints
 # `passed`; a failure shows a message such as
-# `CheckFailed: mean_of_valid([None]): result should be a NoneType, but it is a float (float 0.0)`,
-# which says which call went wrong and how.
+# `CheckFailed: result should be None, but it is a float (float 0.0); in mean_of_valid([None])`,
+# which says what differs first, then which call went wrong.
 #
 # **Hidden tests** are cells that say `# Hidden tests run when your work is graded`. When your
 # instructor grades, those cells hold many more cases, chosen to catch the mistakes learners really
@@ -143,5 +143,15 @@ course.hint("mean-of-valid")
 # 1. Where do you write your answer, and which file do you submit?
 # 2. Why would an answer of `3.0` fail a test that expects `3`?
 # 3. What does the grader do with a warning printed by your function?
+#
+# <details><summary>Answers</summary>
+#
+# 1. In the answer cells of the notebook in `exercises/<module>/`, replacing
+#    `raise NotImplementedError()`; you submit that notebook.
+# 2. Answers are compared by type as well as value: `3.0` is a `float`, `3` an `int`. (Floats are
+#    compared with a tiny tolerance, so the order of additions does not matter.)
+# 3. A warning goes to stderr, and a test cell with anything on stderr scores zero.
+#
+# </details>
 #
 # Next: open `exercises/00-orientation/warmup.ipynb` and do the warm-up.

@@ -42,9 +42,13 @@
 # Each exercise has **public tests** (you see them, run them, and they are worth some points) and
 # **hidden tests** (the cell says `# Hidden tests run when your work is graded`). Hidden tests try
 # many more inputs, including edge cases, and compare your answer with a trusted *oracle*: here,
-# the Arrow library's own results. A test cell scores **zero** if it raises an error **or writes
-# anything to stderr** (warnings included), so keep your functions quiet. Your answers are compared
-# strictly: `3` and `3.0` are different answers, because an `int` and a `float` are different types.
+# the Arrow library's and pandas' own results. A test cell scores **zero** if it raises an error
+# **or writes anything to stderr** (warnings included), so keep your functions quiet.
+#
+# Your answers are compared **strictly by type**: `3` and `3.0` are different answers, because an
+# `int` and a `float` are different types, and `None` is not `0.0`. Floats are compared with a
+# relative tolerance of one part in a billion (`1e-9`), so adding numbers in a different order
+# than the oracle does not cost you points.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import pyarrow as pa
@@ -57,7 +61,8 @@ from course.grading import check, check_raises
 # ## Exercise 1: the mean of the values that are there (2 points)
 #
 # Real measurements have gaps. A sensor that missed a reading reports `None` (Arrow calls it a
-# *null*). Write `mean_of_valid(values)` that returns the mean of the values that are **not** `None`,
+# *null*). The values are finite floats or `None`.
+# Write `mean_of_valid(values)` that returns the mean of the values that are **not** `None`,
 # as a `float`. If no value is valid (an empty list, or only `None`s), return `None`: there is no
 # mean to report, and `0.0` would be a lie.
 #
@@ -105,7 +110,8 @@ for _values in _cases:
 #
 # Metrics arrive as records (dicts), one per measurement. Write `count_by_host(records)` that
 # returns a dict from each host name to the number of records for that host. A record whose host is
-# missing (no `"host"` key, or `None`) is not counted under any host.
+# missing (no `"host"` key at all, or the value `None`) is not counted under any host. Any string,
+# even the empty string `""`, is a host name.
 #
 # ```python
 # count_by_host([{"host": "a"}, {"host": "b"}, {"host": "a"}, {"host": None}])
@@ -133,6 +139,7 @@ check(count_by_host([{"host": "a"}, {"host": "b"}, {"host": "a"}]), {"a": 2, "b"
       "count_by_host([a, b, a])")
 check(count_by_host([]), {}, "count_by_host([])")
 check(count_by_host([{"host": None, "cpu": 1.0}]), {}, "count_by_host([{'host': None, ...}])")
+check(count_by_host([{"cpu": 1.0}, {"host": "a"}]), {"a": 1}, "count_by_host([{'cpu': 1.0}, {'host': 'a'}])")
 print("count_by_host: public tests passed")
 
 # %% nbgrader={"grade": true, "grade_id": "count-by-host-hidden", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -171,7 +178,8 @@ for _trial in range(40):
 # - today's timestamps are about `1.7e18`, beyond what a `float` holds exactly (2**53 is about
 #   `9e15`), so stay in integer arithmetic.
 #
-# A width of zero or less makes no buckets: raise `ValueError` with a message that says so.
+# Both arguments are `int`s. A width of zero or less makes no buckets: raise `ValueError` with a
+# message that says so.
 #
 # ```python
 # bucket_start(17, 10)  # -> 10
@@ -195,6 +203,8 @@ def bucket_start(ts_ns: int, width_ns: int) -> int:
 check(bucket_start(17, 10), 10, "bucket_start(17, 10)")
 check(bucket_start(20, 10), 20, "bucket_start(20, 10)")
 check(bucket_start(-1, 10), -10, "bucket_start(-1, 10)")
+check(bucket_start(1_700_000_000_123_456_789, 1_000), 1_700_000_000_123_456_000,
+      "bucket_start(1_700_000_000_123_456_789, 1_000)")
 check_raises(bucket_start, (5, 0), ValueError, "bucket_start(5, 0)")
 print("bucket_start: public tests passed")
 
@@ -228,10 +238,12 @@ for _bad in (0, -5, -_MINUTE):
 # package. Raw hourly readings wobble with day and night; a **trailing rolling mean** smooths them:
 # the value at position `i` is the mean of the `window` values ending at `i` (positions
 # `i - window + 1` to `i`). The first `window - 1` positions have fewer than `window` values
-# before them: their result is `None`, as in pandas and SQL window frames that require a full window.
+# before them: their result is `None` (pandas' `rolling(window).mean()` marks them NaN; here we use
+# `None`, the way Arrow marks a missing value). If `window` is longer than the whole list, every
+# result is `None`; an empty list gives an empty list.
 #
-# Write `rolling_mean(values, window)` that returns a list as long as `values`. Raise `ValueError`
-# if `window` is less than 1.
+# Write `rolling_mean(values, window)` that returns a list as long as `values` (the values are
+# floats, never `None`). Raise `ValueError` if `window` is less than 1.
 #
 # ```python
 # rolling_mean([1.0, 2.0, 3.0, 4.0], 2)  # -> [None, 1.5, 2.5, 3.5]
@@ -262,6 +274,7 @@ def rolling_mean(values: list[float], window: int) -> list[float | None]:
 check(rolling_mean([1.0, 2.0, 3.0, 4.0], 2), [None, 1.5, 2.5, 3.5], "rolling_mean([1.0, 2.0, 3.0, 4.0], 2)")
 check(rolling_mean([5.0, 7.0], 1), [5.0, 7.0], "rolling_mean([5.0, 7.0], 1)")
 check(rolling_mean([1.0], 3), [None], "rolling_mean([1.0], 3)")
+check(rolling_mean([], 3), [], "rolling_mean([], 3)")
 check_raises(rolling_mean, ([1.0], 0), ValueError, "rolling_mean([1.0], 0)")
 print("rolling_mean: public tests passed")
 
@@ -305,8 +318,9 @@ ax.plot(seattle["date"], [float("nan") if s is None else s for s in smooth],
 ax.set(title="Seattle, first two weeks of 2010", xlabel="date", ylabel="temperature (°F)")
 ax.legend()
 fig.autofmt_xdate()
-show(fig, alt="Line chart of hourly Seattle temperatures over two weeks, swinging daily between "
-              "about 35 and 50 °F, with a smooth 24-hour rolling mean through their middle.")
+low, high = min(seattle["temp"]), max(seattle["temp"])
+show(fig, alt=f"Line chart of hourly Seattle temperatures over two weeks, swinging daily between "
+              f"{low:.0f} and {high:.0f} °F, with a smoother 24-hour rolling mean through their middle.")
 
 # %% [markdown]
 # ## Done: validate and move on
