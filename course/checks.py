@@ -178,7 +178,8 @@ def check_repo(root: Path) -> list[Problem]:
                             f"solutions/{assignment_dir.name}/ (known: {names})",
                         )
                     )
-                counts[m.cell] = counts.get(m.cell, 0) + 1
+                if m.kind == "mutant":
+                    counts[m.cell] = counts.get(m.cell, 0) + 1
         for path in sorted(assignment_dir.glob("*.ipynb")):
             nb = read(path)
             rel = str(path.relative_to(root))

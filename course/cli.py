@@ -63,7 +63,7 @@ def cmd_mutants(args: argparse.Namespace) -> int:
             return 1
     results = run_mutants(root, mutants, jobs=args.jobs, progress=not args.quiet)
     print(table(results))
-    return 0 if all(r.caught for r in results) else 1
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_release(args: argparse.Namespace) -> int:

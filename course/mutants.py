@@ -39,6 +39,13 @@ class MutantResult:
     solution_points: float
 
     @property
+    def ok(self) -> bool:
+        """A mutant must be caught; an alternative must get full marks."""
+        if self.mutant.kind == "alternative":
+            return self.points == self.max_points
+        return self.caught
+
+    @property
     def caught(self) -> bool:
         """True when the mutant lost points on an exercise the solution gets full marks on.
 
@@ -123,20 +130,37 @@ def run_mutants(
         return list(results)
 
 
+def summary_table(entries: list[tuple[str, str, bool]]) -> str:
+    """Table of ``(exercise, kind, ok)`` entries: exercise, mutants, caught, alternatives, full.
+
+    ``ok`` means caught for a mutant and full marks for an alternative.
+    """
+    rows: dict[str, dict[str, list[bool]]] = {}
+    for exercise, kind, ok in entries:
+        rows.setdefault(exercise, {"mutant": [], "alternative": []})[kind].append(ok)
+    width = max([len(e) for e in rows] + [len("exercise")])
+    head = f"{'exercise':<{width}}  mutants  caught  alternatives  full marks"
+    lines = [head, "-" * len(head)]
+    totals = {"mutant": [], "alternative": []}
+    for exercise, kinds in rows.items():
+        m, a = kinds["mutant"], kinds["alternative"]
+        totals["mutant"] += m
+        totals["alternative"] += a
+        lines.append(f"{exercise:<{width}}  {len(m):>7}  {sum(m):>6}  {len(a):>12}  {sum(a):>10}")
+    m, a = totals["mutant"], totals["alternative"]
+    lines.append(f"{'total':<{width}}  {len(m):>7}  {sum(m):>6}  {len(a):>12}  {sum(a):>10}")
+    return "\n".join(lines)
+
+
 def table(results: list[MutantResult]) -> str:
-    """The mutants table: one row per exercise, then the survivors (if any) with their reason."""
-    rows: dict[tuple[str, str], list[MutantResult]] = {}
-    for result in results:
-        rows.setdefault((result.mutant.assignment, result.mutant.cell), []).append(result)
-    width = max([len(f"{a}/{c}") for a, c in rows] + [len("exercise")])
-    lines = [f"{'exercise':<{width}}  mutants  caught", f"{'-' * width}  -------  ------"]
-    for (assignment, cell), group in rows.items():
-        caught = sum(r.caught for r in group)
-        lines.append(f"{assignment + '/' + cell:<{width}}  {len(group):>7}  {caught:>6}")
-    total = len(results)
-    caught = sum(r.caught for r in results)
-    lines.append(f"{'total':<{width}}  {total:>7}  {caught:>6}")
+    """The summary table, then every mutant that survived or alternative that lost points."""
+    lines = [
+        summary_table(
+            [(f"{r.mutant.assignment}/{r.mutant.cell}", r.mutant.kind, r.ok) for r in results]
+        )
+    ]
     for r in results:
-        if not r.caught:
-            lines.append(f"SURVIVED: {r.mutant.name} ({r.mutant.why}): {r.detail}")
+        if not r.ok:
+            verdict = "SURVIVED" if r.mutant.kind == "mutant" else "LOST POINTS"
+            lines.append(f"{verdict}: {r.mutant.name} ({r.mutant.why}): {r.detail}")
     return "\n".join(lines)

@@ -6,6 +6,11 @@ Each mutant starts with a header line and runs until the next header::
     def mean_of_valid(values):
         return sum(v for v in values if v is not None) / len(values)
 
+An **alternative** is the opposite: a correct solution written differently from the official
+one, which must get full marks (so the tests do not demand one particular way of writing it)::
+
+    # %% alternative <answer grade_id> [in <notebook>.ipynb]: <how it differs>
+
 Everything before the first header (a docstring, imports for the linter) is not used.
 """
 
@@ -19,7 +24,8 @@ __all__ = ["Mutant", "MutantFileError", "parse_mutants", "MUTANTS_FILE"]
 
 MUTANTS_FILE = "mutants.py"
 HEADER = re.compile(
-    r"^# %% mutant (?P<cell>[\w.-]+)(?: in (?P<nb>[\w.-]+\.ipynb))?:\s*(?P<why>.+)$"
+    r"^# %% (?P<kind>mutant|alternative) (?P<cell>[\w.-]+)(?: in (?P<nb>[\w.-]+\.ipynb))?:"
+    r"\s*(?P<why>.+)$"
 )
 
 
@@ -29,7 +35,8 @@ class MutantFileError(ValueError):
 
 @dataclass(frozen=True)
 class Mutant:
-    """One wrong solution for one answer cell."""
+    """One wrong solution (``kind == "mutant"``) or one differently written correct solution
+    (``kind == "alternative"``) for one answer cell."""
 
     assignment: str
     notebook: str | None  # None: the assignment's only notebook
@@ -37,6 +44,7 @@ class Mutant:
     why: str
     source: str
     line: int
+    kind: str = "mutant"
 
     @property
     def name(self) -> str:
@@ -57,21 +65,27 @@ def parse_mutants(path: Path) -> list[Mutant]:
         source = "\n".join(body).strip("\n")
         if not source.strip():
             raise MutantFileError(
-                f"{path}:{current['line']}: mutant for {current['cell']!r} is empty"
+                f"{path}:{current['line']}: {current['kind']} for {current['cell']!r} is empty"
             )
         mutants.append(
             Mutant(
-                assignment, current["nb"], current["cell"], current["why"], source, current["line"]
+                assignment,
+                current["nb"],
+                current["cell"],
+                current["why"],
+                source,
+                current["line"],
+                current["kind"],
             )
         )
 
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith("# %% mutant"):
+        if line.startswith(("# %% mutant", "# %% alternative")):
             match = HEADER.match(line)
             if not match:
                 raise MutantFileError(
-                    f"{path}:{number}: bad mutant header {line!r}; write "
-                    "'# %% mutant <grade_id> [in <notebook>.ipynb]: <the mistake>'"
+                    f"{path}:{number}: bad header {line!r}; write '# %% mutant <grade_id> "
+                    "[in <notebook>.ipynb]: <the mistake>' (or '# %% alternative ...')"
                 )
             flush()
             current = {**match.groupdict(), "line": number}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ __all__ = [
     "is_test",
     "nbgrader_meta",
     "read",
+    "region_lines",
 ]
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
@@ -80,3 +82,24 @@ def exercises(nb: NotebookNode) -> list[Exercise]:
             ex.points += float(meta.get("points", 0))
             ex.has_hidden = ex.has_hidden or HIDDEN_BEGIN in cell.source
     return found
+
+
+def region_lines(nb: NotebookNode, begin: str, end: str, min_length: int = 13) -> list[str]:
+    """Lines (stripped, spaces folded) inside ``begin``/``end`` markers that say something:
+    longer than ``min_length``, not comments, and not also written outside any region (a line
+    the learner sees anyway is no secret)."""
+    inside_lines: list[str] = []
+    outside: set[str] = set()
+    for cell in nb.cells:
+        region = None
+        for raw in cell.source.splitlines():
+            line = re.sub(r"\s+", " ", raw.strip())
+            if SOLUTION_BEGIN in raw or HIDDEN_BEGIN in raw:
+                region = SOLUTION_BEGIN if SOLUTION_BEGIN in raw else HIDDEN_BEGIN
+            elif SOLUTION_END in raw or HIDDEN_END in raw:
+                region = None
+            elif region is None:
+                outside.add(line)
+            elif region == begin and len(line) >= min_length and not line.startswith("#"):
+                inside_lines.append(line)
+    return [line for line in inside_lines if line not in outside]

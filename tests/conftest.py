@@ -25,18 +25,12 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the mutants table: exercise, mutants, caught."""
+    """Print the mutants table: exercise, mutants, caught, alternatives, full marks."""
     if not _MUTANT_ROWS:
         return
-    rows: dict[str, list[bool]] = {}
-    for row in _MUTANT_ROWS:
-        rows.setdefault(row["exercise"], []).append(row["caught"])
-    width = max(len(k) for k in [*rows, "exercise"])
-    tr = terminalreporter
-    tr.section("mutants")
-    tr.write_line(f"{'exercise':<{width}}  mutants  caught")
-    for exercise in sorted(rows):
-        caught = rows[exercise]
-        tr.write_line(f"{exercise:<{width}}  {len(caught):>7}  {sum(caught):>6}")
-    total = [c for v in rows.values() for c in v]
-    tr.write_line(f"{'total':<{width}}  {len(total):>7}  {sum(total):>6}")
+    from course.mutants import summary_table
+
+    terminalreporter.section("mutants")
+    entries = [(row["exercise"], row["kind"], row["ok"]) for row in _MUTANT_ROWS]
+    for line in summary_table(sorted(entries)).splitlines():
+        terminalreporter.write_line(line)

@@ -124,7 +124,7 @@ def test_bad_mutant_header(repo):
     mutants = repo / "solutions/00-orientation/mutants.py"
     mutants.write_text(mutants.read_text() + "\n# %% mutant no colon here\n")
     done = run_course(repo)
-    assert "bad mutant header" in done.stderr
+    assert "bad header" in done.stderr
 
 
 def test_unpaired_script_is_reported(repo):

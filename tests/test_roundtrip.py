@@ -19,7 +19,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course.mutants import all_mutants
-from course.notebook_model import HIDDEN_BEGIN, HIDDEN_END, exercises, is_answer, read
+from course.notebook_model import HIDDEN_BEGIN, HIDDEN_END, exercises, is_answer, read, region_lines
 from course.release import assignments, venv_env
 from tests.conftest import ROOT
 
@@ -66,17 +66,7 @@ def visible_text(html_text: str) -> str:
 
 
 def hidden_lines(source: Path) -> list[str]:
-    lines = []
-    for cell in read(source).cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if HIDDEN_BEGIN in line:
-                inside = True
-            elif HIDDEN_END in line:
-                inside = False
-            elif inside and len(line.strip()) > 15 and not line.strip().startswith("#"):
-                lines.append(re.sub(r"\s+", " ", line.strip()))
-    return lines
+    return region_lines(read(source), HIDDEN_BEGIN, HIDDEN_END, min_length=16)
 
 
 @pytest.fixture(scope="module")

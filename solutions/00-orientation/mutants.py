@@ -1,10 +1,8 @@
 """Mutants for 00-orientation: plausible wrong answers, each of which must lose points.
 
-Format: see course/mutants_file.py. The imports below only keep the linter informed.
+Format: see course/mutants_file.py. Each entry replaces a whole answer cell, so it imports
+what it uses itself.
 """
-
-import statistics
-from collections import Counter
 
 
 # %% mutant mean-of-valid: divides by every value, nulls included
@@ -30,10 +28,14 @@ def mean_of_valid(values):
 
 # %% mutant mean-of-valid: statistics.mean fails on an empty selection
 def mean_of_valid(values):
+    import statistics
+
     return statistics.mean(v for v in values if v is not None)
 
 # %% mutant count-by-host: counts missing hosts under None
 def count_by_host(records):
+    from collections import Counter
+
     return dict(Counter(r.get("host") for r in records))
 
 # %% mutant count-by-host: r["host"] fails on records without the key
@@ -113,3 +115,31 @@ def rolling_mean(values, window):
         lo, hi = i - half, i - half + window
         out.append(None if lo < 0 or hi > len(values) else sum(values[lo:hi]) / window)
     return out
+
+# %% alternative mean-of-valid: statistics.fmean after filtering
+def mean_of_valid(values):
+    import statistics
+
+    valid = [v for v in values if v is not None]
+    return statistics.fmean(valid) if valid else None
+
+# %% alternative count-by-host: returns a collections.Counter (a dict subclass)
+def count_by_host(records):
+    from collections import Counter
+
+    return Counter(r["host"] for r in records if r.get("host") is not None)
+
+# %% alternative bucket-start: floor division, then multiply
+def bucket_start(ts_ns, width_ns):
+    if width_ns <= 0:
+        raise ValueError("width_ns must be positive")
+    return (ts_ns // width_ns) * width_ns
+
+# %% alternative rolling-mean: a sum over each window slice, in a comprehension
+def rolling_mean(values, window):
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    return [
+        None if i < window - 1 else sum(values[i - window + 1 : i + 1]) / window
+        for i in range(len(values))
+    ]
