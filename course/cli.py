@@ -31,29 +31,30 @@ def _root(arg: str | None) -> Path:
         raise SystemExit(f"error: {exc}") from None
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _report_problems(root: Path, heading: str) -> bool:
+    """Run the authoring checks; print any problems under ``heading``. True if there were any."""
     from course.checks import check_repo
 
-    problems = check_repo(_root(args.root))
+    problems = check_repo(root)
     if problems:
-        print(f"{len(problems)} problem(s) found; nothing was changed:", file=sys.stderr)
+        print(heading.format(count=len(problems)), file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
+    return bool(problems)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if _report_problems(_root(args.root), "{count} problem(s) found; nothing was changed:"):
         return 1
     print("course check: no problems found")
     return 0
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:
-    from course.checks import check_repo
     from course.mutants import all_mutants, run_mutants, table
 
     root = _root(args.root)
-    problems = check_repo(root)
-    if problems:
-        print("fix these first (python -m course check):", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    if _report_problems(root, "fix these first (python -m course check):"):
         return 1
     mutants = all_mutants(root)
     if args.assignment:
@@ -67,15 +68,10 @@ def cmd_mutants(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from course.checks import check_repo
     from course.release import generate_release
 
     root = _root(args.root)
-    problems = check_repo(root)
-    if problems:
-        print("not releasing; fix these first:", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    if _report_problems(root, "not releasing; fix these first:"):
         return 1
     print(f"released to {generate_release(root).relative_to(root)}/")
     return 0
