@@ -60,32 +60,35 @@ def metrics(
     interval_s = _positive_int("interval_s", interval_s, "metrics(interval_s=10)")
     if not isinstance(null_fraction, (int, float)) or not 0 <= null_fraction < 1:
         raise ValueError(f"null_fraction must be a number in [0, 1), got {null_fraction!r}")
-    gen = make_rng(seed)
+    # One independent stream per quantity: the first N rows are the same whatever ``rows`` is.
+    streams = np.random.SeedSequence(make_rng(seed).integers(2**63)).spawn(8)
+    hosts_gen, cpu_gen, req_gen, lat_gen, mem_gen, status_gen, cpu_null_gen, mem_null_gen = (
+        np.random.default_rng(s) for s in streams
+    )
     index = np.arange(rows)
     host_id = index % hosts
     step = index // hosts
     time_ns = START_NS + step.astype(np.int64) * interval_s * 10**9
 
     host_names = np.array([f"host-{h:04d}" for h in range(hosts)], dtype=object)
-    host_region = gen.integers(0, len(REGIONS), size=hosts)
-    base_load = gen.uniform(15, 55, size=hosts)
-    phase = gen.uniform(0, 2 * np.pi, size=hosts)
-    rate = gen.uniform(2, 60, size=hosts)
-    mem_total = gen.choice([16, 32, 64], size=hosts) * 2**30
+    host_region = hosts_gen.integers(0, len(REGIONS), size=hosts)
+    base_load = hosts_gen.uniform(15, 55, size=hosts)
+    phase = hosts_gen.uniform(0, 2 * np.pi, size=hosts)
+    rate = hosts_gen.uniform(2, 60, size=hosts)
+    mem_total = hosts_gen.choice([16, 32, 64], size=hosts) * 2**30
 
     day = 2 * np.pi * (step * interval_s) / 86_400
-    cpu = base_load[host_id] + 20 * np.sin(day + phase[host_id]) + gen.normal(0, 6, rows)
-    cpu = np.clip(cpu, 0, 100).round(2)
-    requests = gen.poisson(rate[host_id] * (0.5 + cpu / 100))
-    latency = np.exp(gen.normal(np.log(20) + cpu / 60, 0.35)).round(3)
-    mem_used = (mem_total[host_id] * np.clip(gen.normal(0.55, 0.1, rows), 0.05, 0.98)).astype(
-        np.int64
-    )
-    status_draw = gen.random(rows)
+    cpu = base_load[host_id] + 20 * np.sin(day + phase[host_id]) + cpu_gen.normal(0, 6, rows)
+    cpu = np.clip(cpu, 0, 100).round(2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    requests = req_gen.poisson(rate[host_id] * (0.5 + cpu / 100))
+    latency = np.exp(lat_gen.normal(np.log(20) + cpu / 60, 0.35)).round(3)
+    mem_share = np.clip(mem_gen.normal(0.55, 0.1, rows), 0.05, 0.98)
+    mem_used = (mem_total[host_id] * mem_share).astype(np.int64)
+    status_draw = status_gen.random(rows)
     status = np.where(status_draw < 0.002, "down", np.where(cpu > 80, "degraded", "ok"))
 
-    cpu_null = gen.random(rows) < null_fraction
-    mem_null = gen.random(rows) < null_fraction
+    cpu_null = cpu_null_gen.random(rows) < null_fraction
+    mem_null = mem_null_gen.random(rows) < null_fraction
     table = pa.table(
         {
             "time": pa.array(time_ns, pa.int64()).cast(pa.timestamp("ns", tz="UTC")),

@@ -39,15 +39,17 @@ def _a(name: str) -> str:
     return f"an {name}" if name[:1].lower() in tuple("aeiou") else f"a {name}"
 
 
-def describe(value: Any) -> str:
-    """Return a short ``type value`` description, cut to a readable length."""
+def _short(value: Any) -> str:
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real message
         text = "<unprintable>"
-    if len(text) > _MAX_REPR:
-        text = text[: _MAX_REPR - 3] + "..."
-    return f"{type(value).__name__} {text}"
+    return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+
+
+def describe(value: Any) -> str:
+    """Return a short ``type value`` description, cut to a readable length."""
+    return f"{type(value).__name__} {_short(value)}"
 
 
 def first_difference(
@@ -69,7 +71,7 @@ def first_difference(
     got = kind(actual)
     if got is not want:
         should = "None" if want is type(None) else _a(want.__name__)
-        it_is = "None" if actual is None else f"{_a(type(actual).__name__)} ({describe(actual)})"
+        it_is = "None" if actual is None else f"{_a(type(actual).__name__)}: {_short(actual)}"
         return f"{path} should be {should}, but it is {it_is}"
     if want is type(None):
         return None

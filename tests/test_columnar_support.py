@@ -117,3 +117,8 @@ def test_layout_helpers(tmp_path):
 def test_layout_errors_say_what_to_fix(layout, says):
     with pytest.raises(LayoutError, match=says):
         check_layout(layout, datasets.METRICS_SCHEMA.names)
+
+
+def test_metrics_prefix_is_the_same_whatever_the_size():
+    small, large = datasets.metrics(1_000, hosts=20), datasets.metrics(50_000, hosts=20)
+    assert small.equals(large.slice(0, 1_000))

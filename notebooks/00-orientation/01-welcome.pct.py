@@ -99,7 +99,7 @@ show(fig, alt="Horizontal bar chart of hours per module: orientation 1, columnar
 #
 # **Public tests** sit right below each answer. Run them as often as you like: a pass prints
 # `passed`; a failure shows a message such as
-# `CheckFailed: result should be None, but it is a float (float 0.0); in mean_of_valid([None])`,
+# `CheckFailed: result should be None, but it is a float: 0.0; in mean_of_valid([None])`,
 # which says what differs first, then which call went wrong.
 #
 # **Hidden tests** are cells that say `# Hidden tests run when your work is graded`. When your

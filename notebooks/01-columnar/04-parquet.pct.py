@@ -226,9 +226,10 @@ for label, tab in [("arrival order", table), ("sorted by host", by_host)]:
     print(f"{label:<15}{size:>10,} bytes  {size * 8 / tab.num_rows:6.3f} bits per row  {encodings}")
 
 # %% [markdown]
-# Same values, same dictionary, same encodings; only the order differs. In arrival order no host
-# repeats, so the indices are bit-packed, close to the bits-per-index printed above. Sorted by
-# host, each host's rows form one long run, and a run costs a few bytes however long it is.
+# Same values, same dictionary, same encodings; only the order differs. In arrival order the same
+# host never appears twice in a row, so the indices are bit-packed, close to the bits-per-index
+# printed above. Sorted by host, each host's rows form one long run, and a run costs a few bytes
+# however long it is.
 #
 # ### Definition levels
 #
@@ -360,7 +361,8 @@ fig, ax = figure(figsize=(9, 5))
 ax.barh([textwrap.fill(name, 30) for name in names], megabytes, color=PALETTE["blue"])
 for y, name in enumerate(names):
     ax.text(sizes[name] / 1e6 + 0.15, y, f"{sizes[name] / 1e6:.1f} MB  ({base / sizes[name]:.1f}x)",
-            va="center", fontsize=11)
+            va="center", fontsize=11, zorder=3,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})  # readable over the line
 ax.axvline(table.nbytes / 1e6, color=PALETTE["vermillion"], linestyle="--", linewidth=1.5,
            label="Arrow table in memory")
 ax.set_xlim(0, max(megabytes) * 1.35)
@@ -378,7 +380,7 @@ show(fig, alt=f"Horizontal bar chart of Parquet file sizes for {len(sizes)} writ
 # and read columns in the table above; the smallest file is not always the cheapest to produce.
 # Hand-picked encodings help only where they suit the data. Both tuned variants keep the
 # dictionary only for the three label columns. The delta variant adds DELTA_BINARY_PACKED for
-# `time` and `mem_used`; the last variant instead applies BYTE_STREAM_SPLIT to `cpu` and
+# `time`; the last variant instead applies BYTE_STREAM_SPLIT to `cpu` and
 # `latency_ms`, floats with few decimals, the case where section 2 saw it backfire.
 #
 # ## 4. Statistics and predicate pushdown

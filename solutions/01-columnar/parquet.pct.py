@@ -48,14 +48,16 @@ from course.datasets import metrics
 from course.grading import check
 from course.parquet_layout import rows_read, write_with_layout
 
-scratch = Path(tempfile.mkdtemp(prefix="parquet-assignment-"))  # files you write go here
+_scratch_dir = tempfile.TemporaryDirectory(prefix="parquet-assignment-")  # removed at kernel exit
+scratch = Path(_scratch_dir.name)  # files you write go here
 
 # %% [markdown]
 # ## Exercise 5: run-length and delta encoding (3 points)
 #
 # **Run-length encoding (RLE)** stores a run of equal values once, with its length:
 # `["ok", "ok", "ok", "down", "ok"]` becomes `[("ok", 3), ("down", 1), ("ok", 1)]`. Nulls are
-# values too: consecutive `None`s form one run.
+# values too: consecutive `None`s form one run. The values are `int`s, `str`s or `None` (no
+# floats, so you need not decide whether NaN equals NaN).
 #
 # **Delta encoding** stores the first integer, then each difference from the one before:
 # timestamps on a 10-second clock `[100, 110, 120, 130]` become `[100, 10, 10, 10]`: small, equal
@@ -178,7 +180,8 @@ _delta_round_trip()
 # ### See it: why timestamps cost almost nothing
 #
 # Run this once your functions pass. It delta-encodes one host's timestamps from the metrics data
-# set, then run-length encodes the deltas: a regular clock becomes a single run.
+# set, then run-length encodes the deltas: a regular clock becomes two runs, the first timestamp
+# and one run of equal steps.
 
 # %% nbgrader={"grade": false, "grade_id": "see-delta", "locked": true, "schema_version": 3, "solution": false, "task": false}
 _one_host = metrics(20_000, hosts=10).filter(pc.field("host") == "host-0003")
@@ -199,7 +202,7 @@ print(f"{len(_times):,} timestamps -> {len(_deltas):,} deltas -> {len(_runs)} ru
 # Write `row_groups_to_read(stats, low, high)` that returns the sorted `list` of row-group numbers
 # (positions in `stats`) that **may** hold a row with `low <= value < high`. `low` is inclusive,
 # `high` exclusive, and either may be `None`, meaning no bound on that side; when both are given,
-# `low < high`. The rules:
+# `low < high`. Every row group has at least one row. The rules:
 #
 # - never skip a row group that holds a match (a wrong skip silently loses query results);
 # - skip every row group that **cannot** match: one whose statistics prove all values are below
@@ -430,7 +433,7 @@ for _seed, _hosts in ((None, 50), (7, 50)):
 #
 # - `"mean_cpu"`: the mean of the non-null `cpu` values (`float`), or `None` if all are null;
 # - `"max_latency_ms"`: the largest non-null `latency_ms` (`float`), or `None` if all are null;
-# - `"requests"`: the sum of `requests` (`int`).
+# - `"requests"`: the sum of `requests` (`int`; this column is never null).
 #
 # Use **Arrow compute** (`table.group_by(...).aggregate(...)` or `pyarrow.compute`), not a Python
 # loop over rows. The hidden tests check the numbers against a SQL engine (DataFusion running
