@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -84,6 +85,38 @@ def solution_notebook(root: Path, mutant: Mutant) -> Path:
     )
 
 
+def merge_into(solution: str, replacement: str) -> str:
+    """The solution cell with each top-level function that ``replacement`` defines swapped in.
+
+    A mutant or alternative need only write the functions it changes: a cell with two functions
+    (say an encoder and a decoder) keeps the solution's version of the one it leaves out. Code in
+    ``replacement`` that is not a function definition (an import, say) goes first.
+    """
+    new = ast.parse(replacement)
+    defs = {
+        node.name: ast.get_source_segment(replacement, node, padded=False)
+        for node in new.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    others = [
+        ast.get_source_segment(replacement, node)
+        for node in new.body
+        if not isinstance(node, ast.FunctionDef)
+    ]
+    old = ast.parse(solution)
+    lines = solution.splitlines()
+    parts: list[str] = []
+    for node in old.body:
+        start = (
+            node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno
+        )
+        if isinstance(node, ast.FunctionDef) and node.name in defs:
+            parts.append(defs.pop(node.name))
+        else:
+            parts.append("\n".join(lines[start - 1 : node.end_lineno]))
+    return "\n\n\n".join(others + parts + list(defs.values())) + "\n"
+
+
 @cache
 def solution_scores(path: Path, mtime: float) -> dict[str, tuple[float, float]]:
     """Scores of the unchanged solution notebook (cached per file version in this process)."""
@@ -96,7 +129,8 @@ def grade_mutant(root: Path, mutant: Mutant) -> MutantResult:
     path = solution_notebook(root, mutant)
     nb = read(path)
     (exercise,) = [ex for ex in exercises(nb) if ex.answer_id == mutant.cell]
-    nb.cells[exercise.answer_index].source = mutant.source
+    cell = nb.cells[exercise.answer_index]
+    cell.source = merge_into(cell.source, mutant.source)
     last = max(exercise.test_indices, default=exercise.answer_index)
     nb.cells = nb.cells[: last + 1]
     executed, scores = run_and_score(nbformat.from_dict(nb), path.parent)

@@ -1,6 +1,8 @@
 """Mutants: plausible wrong solutions kept beside each assignment in ``mutants.py``.
 
-Each mutant starts with a header line and runs until the next header::
+Each mutant starts with a header line and runs until the next header. Its functions replace the
+functions of the same name in the answer cell; the cell's other functions keep the solution's
+code, so a mutant shows only the mistake::
 
     # %% mutant <answer grade_id> [in <notebook>.ipynb]: <the mistake, in words>
     def mean_of_valid(values):

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.mutants import all_mutants
+from course.mutants import all_mutants, merge_into
 from course.notebook_model import HIDDEN_BEGIN, HIDDEN_END, exercises, is_answer, read, region_lines
 from course.release import assignments, venv_env
 from tests.conftest import ROOT
@@ -51,8 +51,8 @@ def submission(release: Path, source: Path, student: str, assignment: str) -> nb
     answers = {c.metadata.nbgrader["grade_id"]: c.source for c in src.cells if is_answer(c)}
     if student == "wrong":  # the first mutant of every exercise
         for m in reversed(all_mutants(ROOT)):
-            if m.assignment == assignment and m.cell in answers:
-                answers[m.cell] = m.source
+            if m.kind == "mutant" and m.assignment == assignment and m.cell in answers:
+                answers[m.cell] = merge_into(answers[m.cell], m.source)
     for cell in nb.cells:
         if is_answer(cell):
             cell.source = strip_markers(answers[cell.metadata.nbgrader["grade_id"]])

@@ -1,7 +1,7 @@
 """Mutants for 00-orientation: plausible wrong answers, each of which must lose points.
 
-Format: see course/mutants_file.py. Each entry replaces a whole answer cell, so it imports
-what it uses itself.
+Format: see course/mutants_file.py. Each entry replaces the functions it defines in the answer
+cell and imports what it uses itself.
 """
 
 

@@ -1,16 +1,20 @@
 """Mutants for 01-columnar: plausible wrong answers, each of which must lose points.
 
-Format: see course/mutants_file.py. Each entry replaces a whole answer cell, so it imports
-what it uses itself (the notebook's set-up cell has already imported numpy as np, pyarrow as pa).
+Format: see course/mutants_file.py. Each entry replaces the functions it defines in the answer
+cell (the others keep the solution's code) and imports what it uses itself; the set-up cell has
+already imported numpy as np and pyarrow as pa.
 """
+
 
 # %% mutant rows-to-columns: indexes the record directly, failing on a missing key
 def rows_to_columns(rows, names):
     return {name: [row[name] for row in rows] for name in names}
 
+
 # %% mutant rows-to-columns: fills missing values with 0 instead of a null
 def rows_to_columns(rows, names):
     return {name: [row.get(name, 0) for row in rows] for name in names}
+
 
 # %% mutant rows-to-columns: dict.fromkeys shares one list between all columns
 def rows_to_columns(rows, names):
@@ -20,6 +24,7 @@ def rows_to_columns(rows, names):
             columns[name].append(row.get(name))
     return columns
 
+
 # %% mutant rows-to-columns: takes the column names from the records seen, not from names
 def rows_to_columns(rows, names):
     seen = []
@@ -28,6 +33,7 @@ def rows_to_columns(rows, names):
             if key in names and key not in seen:
                 seen.append(key)
     return {name: [row.get(name) for row in rows] for name in seen}
+
 
 # %% mutant validity-bitmap: most significant bit first
 def pack_validity(valid):
@@ -42,6 +48,7 @@ def is_valid(bitmap, offset, i):
     bit = offset + i
     return bool((bitmap[bit // 8] >> (7 - bit % 8)) & 1)
 
+
 # %% mutant validity-bitmap: drops the last, partial byte (floor instead of ceiling)
 def pack_validity(valid):
     out = bytearray(len(valid) // 8)
@@ -51,21 +58,10 @@ def pack_validity(valid):
     return bytes(out)
 
 
-def is_valid(bitmap, offset, i):
-    bit = offset + i
-    return bool((bitmap[bit // 8] >> (bit % 8)) & 1)
-
 # %% mutant validity-bitmap: ignores the slice offset
-def pack_validity(valid):
-    out = bytearray((len(valid) + 7) // 8)
-    for i, flag in enumerate(valid):
-        if flag:
-            out[i // 8] |= 1 << (i % 8)
-    return bytes(out)
-
-
 def is_valid(bitmap, offset, i):
     return bool((bitmap[i // 8] >> (i % 8)) & 1)
+
 
 # %% mutant validity-bitmap: pads with 1 bits (marks values past the end valid)
 def pack_validity(valid):
@@ -75,10 +71,6 @@ def pack_validity(valid):
             out[i // 8] &= ~(1 << (i % 8)) & 0xFF
     return bytes(out)
 
-
-def is_valid(bitmap, offset, i):
-    bit = offset + i
-    return bool((bitmap[bit // 8] >> (bit % 8)) & 1)
 
 # %% mutant string-buffers: counts characters instead of UTF-8 bytes
 def string_offsets_and_data(values):
@@ -91,9 +83,6 @@ def string_offsets_and_data(values):
     return offsets, data.encode("utf-8")
 
 
-def int32_le(offsets):
-    return b"".join(o.to_bytes(4, "little", signed=True) for o in offsets)
-
 # %% mutant string-buffers: skips the offset of a null entirely
 def string_offsets_and_data(values):
     offsets, data = [0], b""
@@ -104,9 +93,6 @@ def string_offsets_and_data(values):
         offsets.append(len(data))
     return offsets, data
 
-
-def int32_le(offsets):
-    return b"".join(o.to_bytes(4, "little", signed=True) for o in offsets)
 
 # %% mutant string-buffers: big-endian offsets
 def string_offsets_and_data(values):
@@ -121,6 +107,7 @@ def string_offsets_and_data(values):
 def int32_le(offsets):
     return b"".join(o.to_bytes(4, "big", signed=True) for o in offsets)
 
+
 # %% mutant string-buffers: forgets the leading 0 offset
 def string_offsets_and_data(values):
     offsets, data = [], b""
@@ -131,17 +118,11 @@ def string_offsets_and_data(values):
     return offsets, data
 
 
-def int32_le(offsets):
-    return b"".join(o.to_bytes(4, "little", signed=True) for o in offsets)
-
 # %% mutant dictionary-encode: sorts the dictionary instead of first appearance
 def dictionary_encode(values):
     dictionary = sorted({v for v in values if v is not None})
     return [None if v is None else dictionary.index(v) for v in values], dictionary
 
-
-def dictionary_decode(indices, dictionary):
-    return [None if i is None else dictionary[i] for i in indices]
 
 # %% mutant dictionary-encode: puts None into the dictionary like any value
 def dictionary_encode(values):
@@ -155,6 +136,7 @@ def dictionary_encode(values):
 def dictionary_decode(indices, dictionary):
     return [dictionary[i] for i in indices]
 
+
 # %% mutant dictionary-encode: 1-based indices
 def dictionary_encode(values):
     dictionary = []
@@ -166,6 +148,7 @@ def dictionary_encode(values):
 
 def dictionary_decode(indices, dictionary):
     return [None if i is None else dictionary[i - 1] for i in indices]
+
 
 # %% mutant dictionary-encode: decode treats a null index as 0 (truthiness)
 def dictionary_encode(values):
@@ -179,6 +162,7 @@ def dictionary_encode(values):
 def dictionary_decode(indices, dictionary):
     return [dictionary[i or 0] if dictionary else None for i in indices]
 
+
 # %% alternative rows-to-columns: appends row by row into separate lists
 def rows_to_columns(rows, names):
     columns = {name: [] for name in names}
@@ -186,6 +170,7 @@ def rows_to_columns(rows, names):
         for name in names:
             columns[name].append(row[name] if name in row else None)
     return columns
+
 
 # %% alternative validity-bitmap: one big integer, then int.to_bytes little-endian
 def pack_validity(valid):
@@ -195,6 +180,7 @@ def pack_validity(valid):
 
 def is_valid(bitmap, offset, i):
     return (int.from_bytes(bitmap, "little") >> (offset + i)) & 1 == 1
+
 
 # %% alternative string-buffers: itertools.accumulate and struct.pack
 def string_offsets_and_data(values):
@@ -209,6 +195,7 @@ def int32_le(offsets):
 
     return struct.pack(f"<{len(offsets)}i", *offsets)
 
+
 # %% alternative dictionary-encode: dict.setdefault and a list comprehension
 def dictionary_encode(values):
     seen = {}
@@ -218,6 +205,7 @@ def dictionary_encode(values):
 
 def dictionary_decode(indices, dictionary):
     return [dictionary[i] if i is not None else None for i in indices]
+
 
 # %% mutant rle-delta: forgets to emit the last run
 def rle_encode(values):
@@ -238,15 +226,12 @@ def rle_decode(runs):
     return [v for v, n in runs for _ in range(n)]
 
 
-def delta_encode(values):
-    return [v - values[i - 1] if i else v for i, v in enumerate(values)]
-
-
 def delta_decode(deltas):
     out = []
     for d in deltas:
         out.append(out[-1] + d if out else d)
     return out
+
 
 # %% mutant rle-delta: runs as [value, length] lists, not tuples
 def rle_encode(values):
@@ -263,15 +248,12 @@ def rle_decode(runs):
     return [v for v, n in runs for _ in range(n)]
 
 
-def delta_encode(values):
-    return [v - values[i - 1] if i else v for i, v in enumerate(values)]
-
-
 def delta_decode(deltas):
     out = []
     for d in deltas:
         out.append(out[-1] + d if out else d)
     return out
+
 
 # %% mutant rle-delta: delta_decode adds each delta to the previous delta, not the previous value
 def rle_encode(values):
@@ -288,12 +270,9 @@ def rle_decode(runs):
     return [v for v, n in runs for _ in range(n)]
 
 
-def delta_encode(values):
-    return [v - values[i - 1] if i else v for i, v in enumerate(values)]
-
-
 def delta_decode(deltas):
     return [d + deltas[i - 1] if i else d for i, d in enumerate(deltas)]
+
 
 # %% mutant rle-delta: delta_encode indexes values[0] and fails on an empty list
 def rle_encode(values):
@@ -320,6 +299,7 @@ def delta_decode(deltas):
         out.append(out[-1] + d if out else d)
     return out
 
+
 # %% alternative rle-delta: itertools.groupby and itertools.accumulate
 def rle_encode(values):
     import itertools
@@ -340,6 +320,7 @@ def delta_decode(deltas):
 
     return list(itertools.accumulate(deltas))
 
+
 # %% mutant prune-row-groups: treats high as inclusive (reads a group whose min equals high)
 def row_groups_to_read(stats, low, high):
     keep = []
@@ -356,6 +337,7 @@ def row_groups_to_read(stats, low, high):
         keep.append(i)
     return keep
 
+
 # %% mutant prune-row-groups: skips row groups that have no statistics
 def row_groups_to_read(stats, low, high):
     keep = []
@@ -368,6 +350,7 @@ def row_groups_to_read(stats, low, high):
             continue
         keep.append(i)
     return keep
+
 
 # %% mutant prune-row-groups: reads all-null row groups
 def row_groups_to_read(stats, low, high):
@@ -382,6 +365,7 @@ def row_groups_to_read(stats, low, high):
             continue
         keep.append(i)
     return keep
+
 
 # %% mutant prune-row-groups: skips a group whose max equals low (low is inclusive)
 def row_groups_to_read(stats, low, high):
@@ -399,6 +383,7 @@ def row_groups_to_read(stats, low, high):
         keep.append(i)
     return keep
 
+
 # %% alternative prune-row-groups: a predicate per group and a comprehension
 def row_groups_to_read(stats, low, high):
     def may_match(g):
@@ -410,6 +395,7 @@ def row_groups_to_read(stats, low, high):
 
     return [i for i, g in enumerate(stats) if may_match(g)]
 
+
 # %% mutant layout-design: sorts by time only, so a host filter cannot skip row groups
 def choose_layout():
     return {
@@ -420,6 +406,7 @@ def choose_layout():
         "column_encoding": {"time": "DELTA_BINARY_PACKED"},
     }
 
+
 # %% mutant layout-design: right order, but the default encodings leave the file too big
 def choose_layout():
     return {
@@ -427,6 +414,7 @@ def choose_layout():
         "row_group_size": 1_000,
         "compression": "zstd",
     }
+
 
 # %% mutant layout-design: tiny row groups: the footer and page overhead blow the size budget
 def choose_layout():
@@ -438,6 +426,7 @@ def choose_layout():
         "column_encoding": {"time": "DELTA_BINARY_PACKED"},
     }
 
+
 # %% mutant layout-design: one huge row group: small file, but every query reads everything
 def choose_layout():
     return {
@@ -447,6 +436,7 @@ def choose_layout():
         "use_dictionary": ["host", "region", "status"],
         "column_encoding": {"time": "DELTA_BINARY_PACKED"},
     }
+
 
 # %% alternative layout-design: one row group per host, gzip, delta for every integer column
 def choose_layout():
@@ -462,6 +452,7 @@ def choose_layout():
         },
     }
 
+
 # %% mutant fast-aggregate: fills null cpu with 0 before averaging
 def host_summary(table):
     import pyarrow.compute as pc
@@ -475,10 +466,14 @@ def host_summary(table):
     return {
         h: {"mean_cpu": c, "max_latency_ms": m, "requests": r}
         for h, c, m, r in zip(
-            g["host"].to_pylist(), g["cpu_mean"].to_pylist(),
-            g["latency_ms_max"].to_pylist(), g["requests_sum"].to_pylist(), strict=True,
+            g["host"].to_pylist(),
+            g["cpu_mean"].to_pylist(),
+            g["latency_ms_max"].to_pylist(),
+            g["requests_sum"].to_pylist(),
+            strict=True,
         )
     }
+
 
 # %% mutant fast-aggregate: sums requests as floats
 def host_summary(table):
@@ -493,10 +488,14 @@ def host_summary(table):
     return {
         h: {"mean_cpu": c, "max_latency_ms": m, "requests": r}
         for h, c, m, r in zip(
-            g["host"].to_pylist(), g["cpu_mean"].to_pylist(),
-            g["latency_ms_max"].to_pylist(), g["requests_sum"].to_pylist(), strict=True,
+            g["host"].to_pylist(),
+            g["cpu_mean"].to_pylist(),
+            g["latency_ms_max"].to_pylist(),
+            g["requests_sum"].to_pylist(),
+            strict=True,
         )
     }
+
 
 # %% mutant fast-aggregate: correct, but a Python loop over rows (too slow)
 def host_summary(table):
@@ -510,10 +509,14 @@ def host_summary(table):
             a["max"] = r["latency_ms"]
         a["req"] += r["requests"]
     return {
-        h: {"mean_cpu": a["s"] / a["n"] if a["n"] else None, "max_latency_ms": a["max"],
-            "requests": a["req"]}
+        h: {
+            "mean_cpu": a["s"] / a["n"] if a["n"] else None,
+            "max_latency_ms": a["max"],
+            "requests": a["req"],
+        }
         for h, a in acc.items()
     }
+
 
 # %% mutant fast-aggregate: correct, but filters the whole table once per host (too slow)
 def host_summary(table):
@@ -528,6 +531,7 @@ def host_summary(table):
             "requests": pc.sum(part["requests"]).as_py(),
         }
     return out
+
 
 # %% alternative fast-aggregate: group_by, then to_pylist rows
 def host_summary(table):
