@@ -1,6 +1,7 @@
-"""Grade every mutant: swap it in for the solution and check that it loses points.
+"""Grade every mutant (it must lose points) and every alternative (it must get full marks).
 
-``python -m course mutants`` runs them all and prints a table (exercise, mutants, caught).
+``python -m course mutants`` runs them all and prints a table (exercise, mutants, caught,
+alternatives, full marks).
 """
 
 from __future__ import annotations

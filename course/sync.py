@@ -53,21 +53,27 @@ def _pair(script: Path) -> None:
     jupytext.write(source, script, fmt=".pct.py:percent")
 
 
+def _sync_one(script: Path) -> Path:
+    """Pair one script with its notebook, clear the notebook's outputs; return the notebook."""
+    _pair(script)
+    notebook = script.with_name(script.name.removesuffix(".pct.py") + ".ipynb")
+    clear_outputs(notebook)
+    return notebook
+
+
 def sync_notebooks(root: Path, only: list[Path] | None = None) -> list[Path]:
     """Pair every notebook/script in ``notebooks/`` and ``solutions/`` (or just ``only``, given
     as notebook or script paths); return the notebooks."""
     if only:
-        done = []
+        scripts = []
         for path in only:
             path = Path(path).resolve()
             name = path.name.removesuffix(".ipynb").removesuffix(".pct.py")
             script = path.with_name(name + ".pct.py")
             if not script.exists():
                 raise FileNotFoundError(f"no script {script} to pair; write it first")
-            _pair(script)
-            clear_outputs(script.with_name(name + ".ipynb"))
-            done.append(script.with_name(name + ".ipynb"))
-        return done
+            scripts.append(script)
+        return [_sync_one(script) for script in scripts]
     done = []
     for folder in PAIRED_FOLDERS:
         scripts = {p for p in (root / folder).rglob("*.pct.py")}
@@ -80,9 +86,5 @@ def sync_notebooks(root: Path, only: list[Path] | None = None) -> list[Path]:
                     nbformat.read(str(notebook), as_version=4), script, fmt=".pct.py:percent"
                 )
                 scripts.add(script)
-        for script in sorted(scripts):
-            _pair(script)
-            notebook = script.with_name(script.name[: -len(".pct.py")] + ".ipynb")
-            clear_outputs(notebook)
-            done.append(notebook)
+        done += [_sync_one(script) for script in sorted(scripts)]
     return done

@@ -94,3 +94,10 @@ def test_show_needs_alt_text_and_emits_it(monkeypatch):
         'alt="A rising line from (1, 3) to (2, 4), &quot;two&quot; points."' in bundle["text/html"]
     )
     assert bundle["text/plain"].startswith("[Figure: A rising line")
+
+
+def test_scoring_timeout_is_nbgraders(root):
+    from course.scoring import CELL_TIMEOUT
+
+    config = (root / "nbgrader_config.py").read_text()
+    assert f"c.Execute.timeout = {CELL_TIMEOUT}\n" in config
