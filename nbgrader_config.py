@@ -26,11 +26,11 @@ c.CourseDirectory.ignore = [
 c.Execute.timeout = 120
 
 # Feedback must never show hidden tests: ClearHiddenTests removes them from the cell source, and
-# course.feedback.ScrubHiddenTests (run first) cuts tracebacks and stderr of hidden-test cells to
-# the error's own message, which cannot quote the test.
+# course.grading.feedback.ScrubHiddenTests (run first) cuts tracebacks and stderr of hidden-test
+# cells to the error's own message, which cannot quote the test.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course.feedback.ScrubHiddenTests",
+    "course.grading.feedback.ScrubHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -1,12 +1,20 @@
-"""Support package for the course: data, plotting style, hints and grading helpers.
+"""Support package for the course "Engineering the big rewrites".
+
+The package is laid out by who uses it:
+
+- ``course.learner``: what learners import (strict checks, hints, data, plotting style);
+- ``course.columnar`` (and one package per later module): that module's support code;
+- ``course.authoring``: what authors run to build the course (lint, mutants, release, sync, lock);
+- ``course.grading``: how submissions are run and scored, and feedback without hidden tests;
+- ``course.cli``: ``python -m course``, the instructor's command line.
 
 Code is MIT licensed; see LICENSE. Course prose is CC-BY-4.0; see LICENSE-CONTENT.
 """
 
-from course.grading import check, check_raises
-from course.hints import hint
-from course.paths import data_path
-from course.seeding import rng
+from course.learner.checking import check, check_raises
+from course.learner.hints import hint
+from course.learner.paths import data_path
+from course.learner.seeding import rng
 
 __all__ = ["check", "check_raises", "data_path", "hint", "rng"]
 __version__ = "0.1.0"

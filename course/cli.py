@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course.paths import repo_root
+from course.learner.paths import repo_root
 
 __all__ = ["main"]
 
@@ -33,7 +33,7 @@ def _root(arg: str | None) -> Path:
 
 def _report_problems(root: Path, heading: str) -> bool:
     """Run the authoring checks; print any problems under ``heading``. True if there were any."""
-    from course.checks import check_repo
+    from course.authoring.lint import check_repo
 
     problems = check_repo(root)
     if problems:
@@ -51,7 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_mutants(args: argparse.Namespace) -> int:
-    from course.mutants import all_mutants, run_mutants, table
+    from course.authoring.mutants import all_mutants, run_mutants, table
 
     root = _root(args.root)
     if _report_problems(root, "fix these first (python -m course check):"):
@@ -68,7 +68,7 @@ def cmd_mutants(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from course.release import generate_release
+    from course.authoring.release import generate_release
 
     root = _root(args.root)
     if _report_problems(root, "not releasing; fix these first:"):
@@ -78,7 +78,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from course.sync import sync_notebooks
+    from course.authoring.sync import sync_notebooks
 
     root = _root(args.root)
     for notebook in sync_notebooks(root, args.paths):
@@ -87,7 +87,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from course.lock import write_lock
+    from course.authoring.lock import write_lock
 
     write_lock(_root(args.root))
     print("wrote requirements.lock and environment.yml")
@@ -95,7 +95,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from course import bench
+    from course.columnar import bench
 
     if args.rows < 1000:
         print(f"error: --rows must be at least 1000, got {args.rows}", file=sys.stderr)

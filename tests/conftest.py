@@ -28,7 +28,7 @@ def pytest_terminal_summary(terminalreporter):
     """Print the mutants table: exercise, mutants, caught, alternatives, full marks."""
     if not _MUTANT_ROWS:
         return
-    from course.mutants import summary_table
+    from course.authoring.mutants import summary_table
 
     terminalreporter.section("mutants")
     entries = [(row["exercise"], row["kind"], row["ok"]) for row in _MUTANT_ROWS]

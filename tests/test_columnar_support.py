@@ -8,8 +8,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from course import bench, datasets
-from course.parquet_layout import LayoutError, check_layout, rows_read, write_with_layout
+from course.columnar import bench
+from course.columnar.layout import LayoutError, check_layout, rows_read, write_with_layout
+from course.learner import datasets
 
 
 def test_metrics_is_deterministic_and_realistic():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from course.lock import environment_yml, lock_lines
+from course.authoring.lock import environment_yml, lock_lines
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course.checks import check_repo
+from course.authoring.lint import check_repo
 from tests.conftest import ROOT
 
 

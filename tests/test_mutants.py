@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.mutants import all_mutants, grade_mutant
+from course.authoring.mutants import all_mutants, grade_mutant
 from tests.conftest import ROOT
 
 MUTANTS = all_mutants(ROOT)

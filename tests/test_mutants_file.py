@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.mutants import merge_into
-from course.mutants_file import MutantFileError, parse_mutants
+from course.authoring.mutants import merge_into
+from course.authoring.mutants_file import MutantFileError, parse_mutants
 
 SOLUTION = '''def encode(x):
     """Doc."""

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from course.checks import notebooks_in
-from course.notebook_model import read
-from course.scoring import run_and_score
+from course.authoring.lint import notebooks_in
+from course.authoring.notebook_model import read
+from course.grading.scoring import run_and_score
 from tests.conftest import ROOT
 
 NOTEBOOKS = notebooks_in(ROOT, ("notebooks", "solutions"))

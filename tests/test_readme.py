@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
-from course.paths import data_path
+from course.learner.paths import data_path
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from course.checks import notebooks_in
-from course.notebook_model import (
+from course.authoring.lint import notebooks_in
+from course.authoring.notebook_model import (
     HIDDEN_BEGIN,
     HIDDEN_END,
     SOLUTION_BEGIN,
@@ -16,7 +16,7 @@ from course.notebook_model import (
     read,
     region_lines,
 )
-from course.release import generate_release
+from course.authoring.release import generate_release
 from tests.conftest import ROOT
 
 

@@ -18,9 +18,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.mutants import all_mutants, merge_into
-from course.notebook_model import HIDDEN_BEGIN, HIDDEN_END, exercises, is_answer, read, region_lines
-from course.release import assignments, venv_env
+from course.authoring.mutants import all_mutants, merge_into
+from course.authoring.notebook_model import (
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    exercises,
+    is_answer,
+    read,
+    region_lines,
+)
+from course.authoring.release import assignments, venv_env
 from tests.conftest import ROOT
 
 NBGRADER = str(Path(sys.executable).with_name("nbgrader"))  # nbgrader calls alembic from PATH

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import course
-from course import hints, paths, plotting, seeding
+from course.learner import hints, paths, plotting, seeding
 
 
 def test_data_path_works_from_any_directory(tmp_path, monkeypatch):
@@ -64,7 +64,7 @@ def test_unknown_hint_names_known_ids():
 
 
 def test_every_hint_names_an_answer_cell(root):
-    from course.notebook_model import exercises, read
+    from course.authoring.notebook_model import exercises, read
 
     answers = {
         ex.answer_id for p in (root / "solutions").glob("*/*.ipynb") for ex in exercises(read(p))
@@ -97,7 +97,7 @@ def test_show_needs_alt_text_and_emits_it(monkeypatch):
 
 
 def test_scoring_timeout_is_nbgraders(root):
-    from course.scoring import CELL_TIMEOUT
+    from course.grading.scoring import CELL_TIMEOUT
 
     config = (root / "nbgrader_config.py").read_text()
     assert f"c.Execute.timeout = {CELL_TIMEOUT}\n" in config

@@ -65,7 +65,7 @@
 import csv
 
 from course import data_path
-from course.plotting import PALETTE, figure, show
+from course.learner.plotting import PALETTE, figure, show
 
 with data_path("modules.csv").open(newline="") as f:
     plan = list(csv.DictReader(f))

@@ -41,9 +41,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from matplotlib.patches import Patch, Rectangle
 
-from course import bench
-from course.datasets import metrics, metrics_rows, seattle_temperatures
-from course.plotting import PALETTE, figure, show
+from course.columnar import bench
+from course.learner.datasets import metrics, metrics_rows, seattle_temperatures
+from course.learner.plotting import PALETTE, figure, show
 
 # %% [markdown]
 # ## The same records, two ways

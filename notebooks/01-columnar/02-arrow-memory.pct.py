@@ -37,8 +37,8 @@ import pyarrow as pa
 import pyarrow.feather as feather
 from matplotlib.patches import Rectangle
 
-from course.datasets import metrics
-from course.plotting import PALETTE, figure, show
+from course.learner.datasets import metrics
+from course.learner.plotting import PALETTE, figure, show
 
 # %% [markdown]
 # ## A primitive array is a buffer of values

@@ -46,9 +46,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from matplotlib.ticker import StrMethodFormatter
 
-from course.bench import best_time
-from course.datasets import metrics
-from course.plotting import PALETTE, figure, show
+from course.columnar.bench import best_time
+from course.learner.datasets import metrics
+from course.learner.plotting import PALETTE, figure, show
 
 table = metrics(rows=200_000)
 started = time.perf_counter()

@@ -46,10 +46,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from course.bench import PARQUET_VARIANTS, best_time, parquet_sizes, pruned_read
-from course.datasets import metrics
-from course.plotting import PALETTE, figure, show
-from course.seeding import rng
+from course.columnar.bench import PARQUET_VARIANTS, best_time, parquet_sizes, pruned_read
+from course.learner.datasets import metrics
+from course.learner.plotting import PALETTE, figure, show
+from course.learner.seeding import rng
 
 scratch = tempfile.TemporaryDirectory(prefix="parquet-notebook-")
 folder = Path(scratch.name)  # every file of this notebook goes here; removed in the last cell
@@ -332,7 +332,7 @@ for name in floats.column_names:
 # ## 3. Compression codecs
 #
 # After encoding, each page can be compressed by a general-purpose **codec**: Snappy, gzip, zstd,
-# and others. `course.bench.parquet_sizes` writes the whole table with each of the option sets in
+# and others. `course.columnar.bench.parquet_sizes` writes the whole table with each of the option sets in
 # `PARQUET_VARIANTS` and returns the file sizes; we also time writing and reading each variant.
 
 # %%
@@ -398,7 +398,7 @@ for i in range(meta.num_row_groups):
     print(f"row group {i}: {meta.row_group(i).num_rows:,} rows, time {stats.min} .. {stats.max}")
 
 # %% [markdown]
-# `course.bench.pruned_read` writes a time-sorted file with 50 row groups, reads a window about one
+# `course.columnar.bench.pruned_read` writes a time-sorted file with 50 row groups, reads a window about one
 # row group wide with `pq.read_table(path, filters=expr)`, and compares it with reading the whole
 # file and filtering in memory.
 

@@ -55,7 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import course
-from course.grading import check, check_raises
+from course.learner.checking import check, check_raises
 
 # %% [markdown]
 # ## Exercise 1: the mean of the values that are there (2 points)
@@ -298,7 +298,7 @@ check_raises(rolling_mean, ([1.0, 2.0], -1), ValueError, "rolling_mean([1.0, 2.0
 # %% [markdown]
 # ### See it
 #
-# Every figure in the course is drawn with `course.plotting`, which uses a colour-blind-safe palette
+# Every figure in the course is drawn with `course.learner.plotting`, which uses a colour-blind-safe palette
 # and gives each figure alt text (what a screen reader says). This cell plots the first two weeks of
 # the Seattle series with your 24-hour rolling mean on top: the smoothed line should follow the
 # middle of the daily swings, starting one day in.
@@ -306,7 +306,7 @@ check_raises(rolling_mean, ([1.0, 2.0], -1), ValueError, "rolling_mean([1.0, 2.0
 # %% nbgrader={"grade": false, "grade_id": "plot-rolling-mean", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from vega_datasets import data as vega_data
 
-from course.plotting import figure, show
+from course.learner.plotting import figure, show
 
 seattle = vega_data.seattle_temps().head(14 * 24)
 smooth = rolling_mean([float(t) for t in seattle["temp"]], 24)

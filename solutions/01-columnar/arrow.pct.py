@@ -41,7 +41,7 @@ import numpy as np
 import pyarrow as pa
 
 import course
-from course.grading import check
+from course.learner.checking import check
 
 # %% [markdown]
 # ## Exercise 1: rows to columns (2 points)

@@ -44,9 +44,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
-from course.datasets import metrics
-from course.grading import check
-from course.parquet_layout import rows_read, write_with_layout
+from course.columnar.layout import rows_read, write_with_layout
+from course.learner.checking import check
+from course.learner.datasets import metrics
 
 _scratch_dir = tempfile.TemporaryDirectory(prefix="parquet-assignment-")  # removed at kernel exit
 scratch = Path(_scratch_dir.name)  # files you write go here

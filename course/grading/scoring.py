@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
 
-from course.notebook_model import is_test, nbgrader_meta
+from course.authoring.notebook_model import is_test, nbgrader_meta
 
 __all__ = ["execute", "score_cells", "run_and_score", "CELL_TIMEOUT"]
 

@@ -1,4 +1,4 @@
-"""course.grading: strict comparison of plain data, with messages a learner can act on."""
+"""course.learner.checking: strict comparison of plain data, with messages a learner can act on."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.grading import CheckFailed, check, check_raises, first_difference
+from course.learner.checking import CheckFailed, check, check_raises, first_difference
 
 plain = st.recursive(
     st.none()

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.mutants_file import MUTANTS_FILE, MutantFileError, parse_mutants
-from course.notebook_model import (
+from course.authoring.mutants_file import MUTANTS_FILE, MutantFileError, parse_mutants
+from course.authoring.notebook_model import (
     HIDDEN_BEGIN,
     SOLUTION_BEGIN,
     cell_label,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from course.seeding import rng as make_rng
+from course.learner.seeding import rng as make_rng
 
 __all__ = ["METRICS_SCHEMA", "REGIONS", "metrics", "metrics_rows", "seattle_temperatures"]
 

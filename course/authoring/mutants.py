@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 
-from course.mutants_file import MUTANTS_FILE, Mutant, parse_mutants
-from course.notebook_model import exercises, read
-from course.scoring import run_and_score
+from course.authoring.mutants_file import MUTANTS_FILE, Mutant, parse_mutants
+from course.authoring.notebook_model import exercises, read
+from course.grading.scoring import run_and_score
 
 __all__ = [
     "MutantResult",

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from course.datasets import metrics
+from course.learner.datasets import metrics
 
 __all__ = [
     "best_time",

@@ -1,0 +1,1 @@
+"""Module 1 (columnar formats) support: Parquet layout helpers and the columnar benchmark."""

@@ -1,0 +1,3 @@
+"""How submissions are graded: running and scoring notebooks, and the feedback preprocessor that
+keeps hidden tests out of what learners see.
+"""
