@@ -10,7 +10,8 @@ c.CourseDirectory.course_id = "rewrites"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # Never copy instructor-only files into the learner release: mutants (wrong solutions),
-# the jupytext scripts paired with each source notebook (they hold the solutions).
+# the jupytext scripts paired with each source notebook (they hold the solutions), and hidden/
+# (instructor-only test data, read by hidden tests with course.grading.hidden_data).
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
     "*.pyc",
@@ -20,6 +21,7 @@ c.CourseDirectory.ignore = [
     "mutants.py",
     "*.pct.py",
     "jupytext.toml",
+    "hidden",
 ]
 
 # A test cell may run for 2 minutes (benchmarks that measure ratios need a few seconds).

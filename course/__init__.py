@@ -11,10 +11,11 @@ The package is laid out by who uses it:
 Code is MIT licensed; see LICENSE. Course prose is CC-BY-4.0; see LICENSE-CONTENT.
 """
 
+from course.learner.byhand import by_hand
 from course.learner.checking import check, check_raises
 from course.learner.hints import hint
 from course.learner.paths import data_path
 from course.learner.seeding import rng
 
-__all__ = ["check", "check_raises", "data_path", "hint", "rng"]
+__all__ = ["by_hand", "check", "check_raises", "data_path", "hint", "rng"]
 __version__ = "0.1.0"

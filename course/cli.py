@@ -94,15 +94,21 @@ def cmd_lock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from course.columnar import bench
+BENCHMARKS = ("columnar", "timeseries", "channels", "concurrency", "grading")
 
-    if args.rows < 1000:
-        print(f"error: --rows must be at least 1000, got {args.rows}", file=sys.stderr)
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run ``course.<module>.bench.main`` (each module's benchmark owns its options)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"course.{args.module}.bench")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (f"course.{args.module}", f"course.{args.module}.bench"):
+            raise
+        print(f"error: module {args.module!r} has no benchmark yet", file=sys.stderr)
         return 2
-    print(f"running the {args.module} benchmark on {args.rows:,} rows...", flush=True)
-    print(bench.format_columnar(bench.columnar(args.rows)))
-    return 0
+    return module.main(args.bench_args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     sync.add_argument("paths", nargs="*", help="only these notebooks or scripts")
     sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
-    bench.add_argument("module", choices=["columnar"], help="which module's benchmark")
-    bench.add_argument("--rows", type=int, default=200_000, help="data size (default 200000)")
+    bench.add_argument("module", choices=BENCHMARKS, help="which module's benchmark")
+    bench.add_argument(
+        "bench_args", nargs=argparse.REMAINDER, help="the benchmark's own options (see --help)"
+    )
     args = parser.parse_args(argv)
     if args.command in (None, "check"):
         return cmd_check(args)

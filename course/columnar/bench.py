@@ -225,3 +225,18 @@ def format_columnar(results: dict[str, dict]) -> str:
         f"ratio {pr['ratio']:.1f}x",
     ]
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course bench columnar [--rows N]``: print the measured ratios."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course bench columnar")
+    parser.add_argument("--rows", type=int, default=200_000, help="data size (default 200000)")
+    args = parser.parse_args(argv)
+    if args.rows < 1000:
+        print(f"error: --rows must be at least 1000, got {args.rows}", file=sys.stderr)
+        return 2
+    print(f"running the columnar benchmark on {args.rows:,} rows...", flush=True)
+    print(format_columnar(columnar(args.rows)))
+    return 0
