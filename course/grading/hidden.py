@@ -20,8 +20,9 @@ def hidden_path(assignment: str, name: str) -> Path:
         root = repo_root()
     except FileNotFoundError:
         raise FileNotFoundError(
-            "hidden test data lives in the instructor's repository (solutions/<assignment>/hidden/); "
-            "this copy of the course has none, so hidden tests cannot run here"
+            "hidden test data lives in the instructor's repository "
+            "(solutions/<assignment>/hidden/); this copy of the course has none, "
+            "so hidden tests cannot run here"
         ) from None
     path = root / "solutions" / assignment / "hidden" / name
     if not path.is_file():

@@ -92,7 +92,9 @@ def by_hand(*packages: str, namespace: dict | None = None) -> Iterator[None]:
     """
     for package in packages:
         if not isinstance(package, str) or not package or "." in package:
-            raise TypeError(f"by_hand() takes top-level package names like 'pyarrow', got {package!r}")
+            raise TypeError(
+                f"by_hand() takes top-level package names like 'pyarrow', got {package!r}"
+            )
     if namespace is None:
         namespace = vars(sys.modules["__main__"])
     blocked = set(packages)
