@@ -123,3 +123,48 @@ def test_layout_errors_say_what_to_fix(layout, says):
 def test_metrics_prefix_is_the_same_whatever_the_size():
     small, large = datasets.metrics(1_000, hosts=20), datasets.metrics(50_000, hosts=20)
     assert small.equals(large.slice(0, 1_000))
+
+
+def test_encoding_steps_say_what_each_step_buys():
+    table = datasets.metrics(20_000, hosts=20)
+    steps = bench.encoding_steps(table, "time")
+    assert list(steps) == ["arrow in memory", *bench.ENCODING_STEPS]
+    delta = steps["delta (DELTA_BINARY_PACKED)"]
+    assert delta["none"] < steps["plain"]["none"]
+    assert delta["zstd"] < delta["none"]
+    assert steps["dictionary"]["none"] < steps["plain"]["none"]
+    with pytest.raises(ValueError, match="no column 'tme'"):
+        bench.encoding_steps(table, "tme")
+
+
+def test_delta_miniblock_widths_follow_the_parquet_rule():
+    # The Parquet spec's example: deltas -2 -2 -2 1 1 1 1, minimum -2, so 0 0 0 3 3 3 3: 2 bits.
+    assert bench.delta_miniblock_widths([7, 5, 3, 1, 2, 3, 4, 5], 128, 4) == [2]
+    assert set(bench.delta_miniblock_widths(range(0, 10 * 1000, 10))) == {0}  # a steady clock
+    jumps = [10**10 * (i // 50) for i in range(512)]  # 50 hosts reporting at the same instant
+    assert set(bench.delta_miniblock_widths(jumps)) == {(10**10).bit_length()}
+    assert bench.delta_miniblock_widths(jumps, 128, 4)[:4] == [0, 34, 0, 34]  # jumps at 49, 99
+    with pytest.raises(ValueError, match="multiple of 128"):
+        bench.delta_miniblock_widths([1, 2], 100, 4)
+    with pytest.raises(ValueError, match="multiple of 32"):
+        bench.delta_miniblock_widths([1, 2], 128, 8)
+
+
+def test_pruning_metrics_reads_datafusion_explain_analyze(tmp_path):
+    import datafusion
+    import pyarrow.parquet as pq
+
+    table = datasets.metrics(20_000, hosts=10)
+    pq.write_table(table, tmp_path / "m.parquet", row_group_size=2_000)
+    ctx = datafusion.SessionContext(datafusion.SessionConfig().with_target_partitions(1))
+    ctx.register_parquet("m", str(tmp_path / "m.parquet"))
+    start = table["time"][0].value
+    window = f"time >= to_timestamp_nanos({start}) AND time < to_timestamp_nanos({start + 10**9})"
+    plan = "\n".join(
+        ctx.sql(f"EXPLAIN ANALYZE SELECT count(*) FROM m WHERE {window}").to_pandas()["plan"]
+    )
+    assert bench.pruning_metrics(plan)["row_groups_pruned_statistics"] == (10, 1)
+    text = "page_index_rows_pruned=40.00 K total → 18.00 K matched, bytes_scanned=6.75 K"
+    assert bench.pruning_metrics(text) == {"page_index_rows_pruned": (40_000, 18_000)}
+    with pytest.raises(ValueError, match="no 'total → matched' metrics"):
+        bench.pruning_metrics("ProjectionExec: expr=[]")

@@ -7,12 +7,14 @@ call the same functions, so every number they quote is produced here, on the rea
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import timeit
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -27,6 +29,10 @@ __all__ = [
     "pruned_read",
     "columnar",
     "PARQUET_VARIANTS",
+    "ENCODING_STEPS",
+    "encoding_steps",
+    "delta_miniblock_widths",
+    "pruning_metrics",
 ]
 
 
@@ -136,6 +142,102 @@ def parquet_sizes(table: pa.Table, folder: Path | None = None) -> dict[str, int]
             pq.write_table(table, path, **options)
             sizes[name] = path.stat().st_size
     return sizes
+
+
+#: encoding name -> (dictionary encoding on?, ``column_encoding`` for the column or None).
+ENCODING_STEPS: dict[str, tuple[bool, str | None]] = {
+    "plain": (False, None),
+    "delta (DELTA_BINARY_PACKED)": (False, "DELTA_BINARY_PACKED"),
+    "dictionary": (True, None),
+}
+
+
+def _chunk_bytes(table: pa.Table, **options) -> int:
+    """Bytes of the first column's chunks in a Parquet file written in memory (footer excluded)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **options)
+    meta = pq.ParquetFile(pa.BufferReader(sink.getvalue())).metadata
+    return sum(
+        meta.row_group(g).column(0).total_compressed_size for g in range(meta.num_row_groups)
+    )
+
+
+def encoding_steps(
+    table: pa.Table, column: str = "time", codecs: Sequence[str] = ("none", "zstd")
+) -> dict[str, dict[str, int]]:
+    """Bytes on disk of one column for each of :data:`ENCODING_STEPS`, with each codec.
+
+    Returns ``{encoding: {codec: bytes}}``, plus ``{"arrow in memory": {codec: bytes}}`` for
+    scale. Only the column chunk is counted (pages and their headers), not the file footer, so
+    the numbers say what the encoding and the codec buy, not what the metadata costs.
+    """
+    if not isinstance(table, pa.Table):
+        raise TypeError(f"table must be a pyarrow.Table, got {type(table).__name__}")
+    if column not in table.column_names:
+        raise ValueError(f"no column {column!r} in the table; it has {table.column_names}")
+    one = table.select([column])
+    result: dict[str, dict[str, int]] = {"arrow in memory": dict.fromkeys(codecs, one.nbytes)}
+    for name, (dictionary, encoding) in ENCODING_STEPS.items():
+        options: dict = {"use_dictionary": dictionary}
+        if encoding is not None:
+            options["column_encoding"] = {column: encoding}
+        result[name] = {codec: _chunk_bytes(one, compression=codec, **options) for codec in codecs}
+    return result
+
+
+def delta_miniblock_widths(
+    values: Sequence[int], values_per_block: int = 256, miniblocks_per_block: int = 4
+) -> list[int]:
+    """Bit width of every miniblock DELTA_BINARY_PACKED writes for ``values`` (integers).
+
+    The Parquet rule: take the differences between consecutive values; in each block of
+    ``values_per_block`` differences subtract the block's smallest difference; cut the block into
+    ``miniblocks_per_block`` miniblocks and bit-pack each with the width of its largest value.
+    pyarrow (Arrow C++) uses blocks of 128 for int32 and 256 for int64, with 4 miniblocks each.
+    """
+    if values_per_block % 128 or values_per_block < 128:
+        raise ValueError(f"values_per_block must be a multiple of 128, got {values_per_block}")
+    if miniblocks_per_block < 1 or (values_per_block // miniblocks_per_block) % 32:
+        raise ValueError(
+            "values per miniblock (values_per_block / miniblocks_per_block) must be a multiple "
+            f"of 32, got {values_per_block} / {miniblocks_per_block}"
+        )
+    deltas = np.diff(np.asarray(values, dtype=np.int64))
+    size = values_per_block // miniblocks_per_block
+    widths = []
+    for start in range(0, len(deltas), values_per_block):
+        block = deltas[start : start + values_per_block]
+        shifted = (block - block.min()).astype(np.uint64)  # wraps like the writer's unsigned math
+        for mini in range(0, len(block), size):
+            widths.append(int(shifted[mini : mini + size].max()).bit_length())
+    return widths
+
+
+_METRIC = re.compile(r"(\w+)=([\d.]+)(?: ([KMB]))? total → ([\d.]+)(?: ([KMB]))? matched")
+_SCALE = {None: 1, "": 1, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
+
+
+def pruning_metrics(plan: str) -> dict[str, tuple[int, int]]:
+    """The ``name=T total → M matched`` metrics of a DataFusion ``EXPLAIN ANALYZE`` plan.
+
+    Returns ``{name: (total, matched)}``, for example
+    ``{"row_groups_pruned_statistics": (10, 2), "page_index_rows_pruned": (40000, 18000), ...}``.
+    DataFusion prints large counts rounded (``18.00 K``), so counts above 1,000 are approximate.
+    """
+    if not isinstance(plan, str):
+        raise TypeError(f"plan must be the text of an EXPLAIN ANALYZE plan, got {type(plan)}")
+    found = {}
+    for name, total, total_unit, matched, matched_unit in _METRIC.findall(plan):
+        found[name] = (
+            round(float(total) * _SCALE[total_unit]),
+            round(float(matched) * _SCALE[matched_unit]),
+        )
+    if not found:
+        raise ValueError(
+            "no 'total → matched' metrics in this plan: pass the text of "
+            "EXPLAIN ANALYZE on a query that scans a Parquet file"
+        )
+    return found
 
 
 def pruned_read(table: pa.Table, row_groups: int = 50) -> dict[str, float]:
