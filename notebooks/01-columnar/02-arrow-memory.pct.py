@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Arrow memory layout
 #
-# **Time:** 50 minutes. **Prerequisites:** `01-rows-vs-columns`; bytes and hexadecimal; the bit
+# **Time:** 70 minutes. **Prerequisites:** `01-rows-vs-columns`; bytes and hexadecimal; the bit
 # operators `>>` and `&`.
 #
 # **After this notebook you can** list the buffers behind an Arrow array of numbers, strings,
@@ -25,16 +25,21 @@
 #
 # The previous notebook showed *that* columns are fast. This one opens them up. Arrow specifies the
 # exact bytes of every array, so that any library, in any language, can use an array it did not
-# build, without converting it. In this module's assignment you build these buffers yourself, and
-# pyarrow's own buffers are the reference your answers are checked against.
+# build, without converting it. That is what let InfluxDB 3.0 take Arrow, Parquet and DataFusion
+# off the shelf: its buffer, its query engine and its clients all read the same bytes. In this
+# module's assignment you build these buffers yourself, and pyarrow's own buffers are the
+# reference your answers are checked against.
 
 # %%
 import tempfile
 from pathlib import Path
 
+import datafusion
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.feather as feather
+import pyarrow.parquet as pq
 from matplotlib.patches import Rectangle
 
 from course.learner.datasets import metrics
@@ -63,6 +68,42 @@ print("bytes:", data.to_pybytes().hex(" ", 8))
 print("as int64:", np.frombuffer(data, dtype=np.int64))
 
 # %% [markdown]
+# ### Alignment and padding: 24 bytes in a 64-byte allocation
+#
+# `size` is the length of the *array's* data, 24 bytes. Arrow asked the memory pool for more.
+# pyarrow counts what it has allocated in `pa.total_allocated_bytes()`, so building an array and
+# comparing the count before and after shows the real allocation, and the buffer's address shows
+# where it starts:
+#
+# **Predict, then run.** Three `int64` values need 24 bytes, nine need 72 and a hundred need 800.
+# How many bytes does pyarrow allocate for each?
+
+# %%
+print(f"{'values':>6} {'buffer.size':>12} {'allocated':>10} {'address % 64':>13}")
+for n in [3, 8, 9, 100]:
+    before = pa.total_allocated_bytes()
+    numbers = pa.array(range(n), pa.int64())
+    allocated = pa.total_allocated_bytes() - before
+    buffer = numbers.buffers()[1]
+    print(f"{n:>6} {buffer.size:>12} {allocated:>10} {buffer.address % 64:>13}")
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# 64, 64, 128 and 832 bytes: each allocation is rounded up to a multiple of 64 bytes and starts
+# at an address that is a multiple of 64.
+#
+# </details>
+#
+# That is **padding** and **alignment**. The Arrow format recommends that implementations allocate
+# buffers at addresses that are a multiple of 8 or 64 bytes and pad their length to a multiple of
+# 8 or 64, says to prefer 64, and enforces alignment and padding when data is serialised for
+# inter-process communication (the IPC format of the last section). Why 64? It is the size of a
+# cache line and of the widest SIMD registers (AVX-512): a kernel can load a column in whole 64-byte
+# pieces, never straddling a boundary, and may even read the padding past the last value without
+# touching memory it does not own. pyarrow (Arrow C++) does both: 64-byte alignment, 64-byte
+# padding. `buffer.size` never shows the padding, and the bytes in it have no defined value.
+#
 # ## Validity bitmaps
 #
 # Now put nulls in. A null has no value, but its slot in the data buffer must still exist, so that
@@ -278,8 +319,8 @@ print(f"string offsets: {offsets.size} bytes, large_string offsets: {big_offsets
 #
 # The previous notebook saw low-cardinality strings compress enormously in Parquet. Arrow applies
 # the same idea in memory: a **dictionary array** stores each distinct value once, in a
-# *dictionary*, and one small integer per row, the *indices*, pointing into it. The dictionary is
-# built in order of **first appearance**:
+# *dictionary*, and one small integer per row, the *indices*, pointing into it. pyarrow's
+# `dictionary_encode` builds the dictionary in order of **first appearance**:
 
 # %%
 status = pa.array(["ok", "ok", "degraded", "ok", "down", "ok"])
@@ -289,7 +330,27 @@ print("indices:   ", encoded.indices.to_pylist())
 print("dictionary:", encoded.dictionary.to_pylist())
 
 # %% [markdown]
-# The indices are an ordinary `int32` array and the dictionary an ordinary string array, each with
+# First appearance is pyarrow's choice, not a rule of the format. The Arrow format only asks that
+# every index points at an entry: the dictionary may be in any order, sorted for instance (the
+# type can even declare it `ordered`), and may hold entries no row uses. Here is the same column
+# with a sorted dictionary that holds an unused entry, `"maintenance"`; `validate(full=True)`
+# checks every index, and the values are the same:
+
+# %%
+sorted_dictionary = pa.array(["degraded", "down", "maintenance", "ok"])
+by_hand = pa.DictionaryArray.from_arrays(pa.array([3, 3, 0, 3, 1, 3], pa.int8()),
+                                         sorted_dictionary)
+by_hand.validate(full=True)
+print("same values:", by_hand.to_pylist() == status.to_pylist())
+print("indices:", by_hand.indices.to_pylist(), " dictionary:", by_hand.dictionary.to_pylist())
+try:
+    pa.DictionaryArray.from_arrays(pa.array([0, -1], pa.int8()), sorted_dictionary).validate(
+        full=True)
+except pa.ArrowException as error:
+    print("a negative index is invalid:", error)
+
+# %% [markdown]
+# The indices are an ordinary integer array and the dictionary an ordinary string array, each with
 # its own buffers. `draw_buffers` draws them one above the other, colouring each index like the
 # dictionary entry it points to:
 
@@ -301,12 +362,13 @@ show(fig, alt="Rows of boxes: the indices 0, 0, 1, 0, 2, 0 as int32, each colour
 
 # %% [markdown]
 # On a real column each row then costs one index instead of its characters plus a 4-byte offset.
-# The default index type is `int32`, but any integer type works: with at most 127 distinct values,
-# `int8` indices are enough. Compare the three forms on the metrics table:
+# The default index type is `int32`, but any integer type works. Indices are never negative, so
+# `int8` indices run from 0 to 127 and address up to **128** distinct values. Compare the three
+# forms on the metrics table:
 
 # %%
 def narrow(arr: pa.DictionaryArray) -> pa.DictionaryArray:
-    """The same dictionary array with int8 indices (fine for up to 127 distinct values)."""
+    """The same dictionary array with int8 indices (indices 0..127: up to 128 distinct values)."""
     return pa.DictionaryArray.from_arrays(arr.indices.cast(pa.int8()), arr.dictionary)
 
 
@@ -324,6 +386,100 @@ for name in ["host", "region", "status"]:
 # The saving grows with the length of the strings: short labels such as `ok` gain little from
 # `int32` indices, long host names gain more, and narrow indices help every column. Parquet goes
 # one step further and bit-packs the indices: 3 distinct values need only 2 bits per row.
+
+# %% [markdown]
+# ## Two newer layouts: run-end encoding and string views
+#
+# Arrow keeps adding layouts where the classic ones waste memory or copying. Two of them show up in
+# time series work.
+#
+# ### Run-end encoding
+#
+# A **run-end encoded** (REE) array stores runs of equal values as two child arrays: `values`,
+# one entry per run, and `run_ends`, the logical index *after* the last row of each run (so the
+# last run end is the array's length). The parent array has no buffers of its own; a null is
+# simply a run whose value is null. Parquet's RLE on disk and REE in memory are the same idea.
+# `pc.run_end_encode` builds one:
+
+# %%
+by_status = table.sort_by("status")["status"].combine_chunks()
+runs = pc.run_end_encode(by_status)
+print(runs.type)
+print("run_ends:", runs.run_ends.to_pylist(), " values:", runs.values.to_pylist())
+print(f"{len(by_status):,} strings: {by_status.nbytes:,} bytes; as runs: {runs.nbytes} bytes")
+
+# %% [markdown]
+# **Predict, then run.** In arrival order, the metrics' `time` column holds each instant 50 times
+# in a row (once per host). How many runs, and how many bytes, do you expect run-end encoding to
+# need for its 200,000 timestamps?
+
+# %%
+times = table["time"].combine_chunks()
+time_runs = pc.run_end_encode(times)
+print(f"{len(time_runs.run_ends):,} runs; {times.nbytes:,} bytes plain, {time_runs.nbytes:,} bytes "
+      f"run-end encoded ({times.nbytes / time_runs.nbytes:.0f}x smaller)")
+print("decodes to the same column:", pc.run_end_decode(time_runs).equals(times))
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# 4,000 runs (200,000 / 50), each a 4-byte run end plus an 8-byte timestamp: 48,000 bytes, 33x
+# smaller than 1,600,000.
+#
+# </details>
+#
+# The price is random access: finding row *i* means a binary search in `run_ends` instead of one
+# multiplication, and not every kernel accepts REE input yet. It pays off where runs are long, as
+# in a column that is sorted, or constant within a batch (a tag value in one series).
+#
+# ### String views
+#
+# The string layout above needs every string's bytes in one data buffer, in order, so a filter or a
+# sort must copy characters, and comparing two strings means following two offsets. A
+# **string view** array (`string_view`, nicknamed "German strings" after the Umbra database from
+# TU Munich, which popularised the layout) stores a fixed **16-byte view** per value instead. The first 4
+# bytes are the length. A string of up to 12 bytes is stored *inline* in the other 12; a longer
+# one keeps its first 4 bytes (a prefix, for fast comparisons) and then a buffer number and an
+# offset into one of any number of data buffers.
+
+# %%
+viewed = pa.array(["ok", "a string longer than twelve", None, "ok"], pa.string_view())
+validity, views, *data_buffers = viewed.buffers()
+print(f"views buffer: {views.size} bytes; data buffers: {[b.size for b in data_buffers]}")
+raw_views = views.to_pybytes()
+for i, value in enumerate(viewed.to_pylist()):
+    print(f"{value!r:<30} {raw_views[16 * i:16 * i + 16].hex(' ', 4)}")
+
+# %% [markdown]
+# Read the rows: `02000000` is length 2 (little-endian), followed by `6f6b` = `ok` and zero
+# padding; the long string has length `1b` = 27, its prefix `61207374` = `a st`, buffer 0 and
+# offset 0; the null's view is all zeros (the validity bitmap is what makes it null).
+#
+# You will meet this layout without asking for it: **DataFusion reads Parquet string columns as
+# `string_view`** by default (in the version pinned for this course). Ask it for a few columns of a
+# small Parquet file and look at the schema of the answer:
+
+# %%
+with tempfile.TemporaryDirectory() as scratch:
+    small_path = Path(scratch) / "metrics.parquet"
+    pq.write_table(table.slice(0, 10_000), small_path)
+    ctx = datafusion.SessionContext(datafusion.SessionConfig().with_target_partitions(1))
+    ctx.register_parquet("metrics", str(small_path))
+    answer = ctx.sql("SELECT host, status FROM metrics WHERE cpu > 50").to_arrow_table()
+print(answer.schema)
+hosts_view = answer["host"].combine_chunks()
+hosts_plain = hosts_view.cast(pa.string())
+print(f"{len(hosts_view):,} host names: string_view {hosts_view.nbytes:,} bytes, "
+      f"string {hosts_plain.nbytes:,} bytes")
+
+# %% [markdown]
+# Host names like `host-0007` are 9 bytes, so each fits inline: 16 bytes per value as a view,
+# against 4 (offset) + 9 (characters) as a plain string. Views cost more memory here. What they
+# buy is speed in the engine: a filter or a sort moves 16-byte views and never copies characters,
+# a long string can stay in the buffer it was decoded into, and most comparisons are decided by the
+# length and the 4-byte prefix without following a pointer. If your own code expects `string`,
+# cast (`.cast(pa.string())`) or compare types before you compare tables: `string_view` and
+# `string` columns with the same values are not `equal` as Arrow arrays.
 
 # %% [markdown]
 # ## A glimpse of nested types
@@ -458,8 +614,13 @@ with tempfile.TemporaryDirectory() as scratch:
 #   absent when there are no nulls, and its trailing bits are padding.
 # - Strings (and lists) use `n + 1` offsets into a data buffer (or child array); `""` and null
 #   differ only in the bitmap. `large_` types use `int64` offsets.
-# - A dictionary array stores distinct values once, in order of first appearance, plus an index
-#   per row.
+# - Buffers are allocated at 64-byte-aligned addresses and padded to a multiple of 64 bytes in
+#   pyarrow; `buffer.size` shows only the array's bytes.
+# - A dictionary array stores distinct values once plus a non-negative index per row; pyarrow
+#   builds the dictionary in order of first appearance, but any order (and unused entries) is
+#   valid. `int8` indices address 128 entries.
+# - Run-end encoding stores runs as (run end, value); string views store 16 bytes per string, with
+#   short strings inline.
 # - `slice` shares buffers and records an offset: add `arr.offset` when reading buffers yourself.
 # - The IPC format (Feather v2) stores buffers as they are, so a memory-mapped, uncompressed file
 #   can be read without allocating memory.
@@ -482,8 +643,9 @@ with tempfile.TemporaryDirectory() as scratch:
 # 2. Offsets `[0, 1, 1, 3, 3]`: the null and the empty string both take zero bytes. Data `b"xyz"`.
 # 3. None: all buffers are shared (same addresses). `s.offset` is 2, so the first string is
 #    `data[offsets[2]:offsets[3]]`, valid if bit 2 of the bitmap is 1.
-# 4. Indices `[0, 1, 0, 2]`, dictionary `["b", "a", "c"]`: in order of first appearance, not
-#    sorted.
+# 4. Indices `[0, 1, 0, 2]`, dictionary `["b", "a", "c"]`: pyarrow uses the order of first
+#    appearance, not sorted. (Another writer could store `["a", "b", "c"]` with indices
+#    `[1, 0, 1, 2]`: the same values, and just as valid.)
 #
 # </details>
 #
