@@ -18,7 +18,7 @@
 # *Module 1, Columnar formats: how a Parquet file is laid out, and how the layout decides what a
 # query has to read.*
 #
-# **Time:** 60 minutes. **Prerequisites:** the notebook *Compute on Arrow* (expressions such as
+# **Time:** 90 minutes. **Prerequisites:** the notebook *Compute on Arrow* (expressions such as
 # `pc.field("cpu") > 80`) and Arrow's dictionary type.
 #
 # **After this notebook you can** read a Parquet file's footer and find its row groups, column
@@ -32,6 +32,14 @@
 # access with zero decoding. Parquet is built to be small and to let a reader *skip*: values are
 # encoded and compressed, and the file describes itself well enough that a reader can tell which
 # parts cannot contain what it is looking for.
+#
+# In the story, this is the cold tier of InfluxDB 3.0: data leaves the in-memory buffer as Parquet
+# files on object storage, each sorted by its tags and then by time, and a query fetches from
+# those files only the byte ranges it needs. On object storage every read is a network request
+# that costs time and often money, so the sections below on statistics, page indexes and bloom
+# filters are not optimisations on the side: they decide how much of the cold tier a query must
+# fetch. The last two sections watch DataFusion, the engine InfluxDB 3.0 queries with, do exactly
+# the pruning you write by hand in this module's assignment.
 
 # %%
 import functools
@@ -40,13 +48,20 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+import datafusion
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from course.columnar.bench import PARQUET_VARIANTS, best_time, parquet_sizes, pruned_read
+from course.columnar.bench import (
+    PARQUET_VARIANTS,
+    best_time,
+    parquet_sizes,
+    pruned_read,
+    pruning_metrics,
+)
 from course.learner.datasets import metrics
 from course.learner.plotting import PALETTE, figure, show
 from course.learner.seeding import rng
@@ -154,6 +169,74 @@ def print_row_group(meta, group):
 print_row_group(meta, 0)
 
 # %% [markdown]
+# Three things in that table deserve a closer look.
+#
+# **Why three encodings per chunk?** A dictionary-encoded chunk uses each one for a different part:
+# the dictionary page is written `PLAIN` (the distinct values back to back), the repetition and
+# definition levels (section 2) use `RLE` (Parquet's RLE / bit-packing hybrid), and the data pages
+# hold dictionary indices, also in the hybrid, which is listed as `RLE_DICTIONARY`. The list says
+# which encodings occur somewhere in the chunk, not that each value went through all three.
+#
+# **Why is the minimum of `cpu` `-0.0`?** No reading is negative; the smallest is `0.0`. The Parquet
+# format tells writers to store a zero minimum as `-0.0` and a zero maximum as `+0.0`. IEEE floats
+# have two zeros, equal in comparisons but different in their bits, and implementations have not
+# always agreed on how to order them. With the minimum at `-0.0` and the maximum at `+0.0`, the
+# bounds cover both zeros under either view, so no reader can wrongly skip a row group that holds
+# a zero. (The same part of the format keeps NaN out of min and max.)
+#
+# **Can a reader trust min and max?** Only as *bounds*, and only when they are there. Statistics
+# are optional: a writer may leave them out entirely (`write_statistics=False` in pyarrow), and
+# pyarrow leaves out min and max for a chunk where one of them is longer than 4,096 bytes. Other
+# writers *truncate* long strings instead: the format allows a min or max that is not a value in
+# the chunk, as long as it is still a bound (a min cut short, or a max cut short and rounded up:
+# "Blart Versenwald III" may be stored as min `B`). Newer files flag such bounds with
+# `is_min_value_exact` / `is_max_value_exact`. So a pruner may use min and max to *skip*, never to
+# answer a query such as `SELECT max(host)` on its own.
+#
+# **Predict, then run.** Which of these chunks keep min and max, and what are they: floats `[0.0,
+# 2.5]`, floats `[-1.5, -0.0]`, floats `[nan, 1.0]`, strings `["b", "a" * 5000]`, and integers
+# written with `write_statistics=False`?
+
+# %%
+def stats_of(values, **options):
+    """min, max and null count that pyarrow writes for one column of `values` (or None)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"v": values}), sink, **options)
+    chunk = pq.ParquetFile(pa.BufferReader(sink.getvalue())).metadata.row_group(0).column(0)
+    if not chunk.is_stats_set:
+        return "no statistics at all"
+    stats = chunk.statistics
+    if not stats.has_min_max:
+        return f"no min/max, nulls {stats.null_count}"
+    return f"min {_short(stats.min)}, max {_short(stats.max)}, nulls {stats.null_count}"
+
+
+def _short(value):
+    """repr of a statistic, long strings cut to their first 8 characters and their length."""
+    if isinstance(value, str) and len(value) > 12:
+        return f"{value[:8]}...({len(value)} chars)"
+    return repr(value)
+
+
+for label, values, options in [
+    ("[0.0, 2.5]", [0.0, 2.5], {}),
+    ("[-1.5, -0.0]", [-1.5, -0.0], {}),
+    ("[nan, 1.0]", [float("nan"), 1.0], {}),
+    ('["b", "a" * 5000]', ["b", "a" * 5000], {}),
+    ("[1, 2], write_statistics=False", [1, 2], {"write_statistics": False}),
+]:
+    print(f"{label:<32} {stats_of(values, **options)}")
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# `[0.0, 2.5]` stores min `-0.0`; `[-1.5, -0.0]` stores max `0.0` (+0); `[nan, 1.0]` stores 1.0
+# for both, NaN left out; the 5,000-character string makes pyarrow drop min and max (the null
+# count stays); `write_statistics=False` leaves no statistics at all. Your pruner in the
+# assignment must read every row group whose min/max are missing.
+#
+# </details>
+#
 # ## 2. Encodings
 #
 # An **encoding** turns a page's values into bytes before any codec sees them. It is lossless and
@@ -265,10 +348,15 @@ for label, (column, nullable) in level_cases.items():
 #
 # ### DELTA_BINARY_PACKED for timestamps
 #
-# `DELTA_BINARY_PACKED` stores the first value, then the differences between consecutive values.
-# In each block of 128 differences it subtracts the block's smallest difference and bit-packs what
-# remains, 32 values at a time, with the fewest bits that fit. A clock that ticks regularly gives
-# identical differences, so they cost close to zero bits. You select it per column with
+# `DELTA_BINARY_PACKED` stores the first value, then the differences between consecutive values,
+# in blocks. In each block it subtracts the block's smallest difference, then cuts the block into
+# **miniblocks** and bit-packs each with the fewest bits its largest value needs (one width byte
+# per miniblock). The format lets the writer choose the block size (a multiple of 128) and the
+# miniblock size (a multiple of 32); pyarrow uses blocks of 128 values in 4 miniblocks of 32 for
+# `int32`, and blocks of 256 in 4 miniblocks of 64 for `int64` and timestamps. A clock that ticks
+# regularly gives identical differences, so after the subtraction they are all 0 and cost **0 bits
+# per value**. There is no run-length step: the RLE / bit-packing hybrid above is a different
+# encoding, for levels, dictionary indices and booleans. You select delta per column with
 # `column_encoding={...}`, which requires that the column is not dictionary encoded.
 #
 # The `time` column in two orders, three encodings each:
@@ -294,7 +382,10 @@ print("encodings of the delta chunk:", time_sizes["sorted by host"]["DELTA_BINAR
 # a row (once per host), so the dictionary indices form runs of 50 and RLE swallows them. Sorted by
 # host, each host's series is a regular clock, which is what delta encoding is made for. The delta
 # column is not free even then: each of the 49 jumps back to the first instant, where one host ends
-# and the next begins, puts a huge difference into its block and widens every value of that block.
+# and the next begins, puts a huge negative difference into its block; after subtracting that
+# minimum, every other difference in the block is large, and the block's miniblocks are packed
+# wide. In arrival order delta fares worse still: a 10-second jump lands in every 64-value
+# miniblock (notebook 1 counts the bits).
 #
 # ### BYTE_STREAM_SPLIT for floats
 #
@@ -698,7 +789,153 @@ for label, fleet_path in fleet_paths.items():
 # - Whatever you do, check that pruning happens: count survivors with `split_by_row_group` on your
 #   own data and pyarrow version. A filter that silently reads everything returns correct results,
 #   so no test of the results will catch it.
+
+# %% [markdown]
+# ## 8. Watching a query engine prune: DataFusion `EXPLAIN ANALYZE`
 #
+# So far pyarrow has done the reading. DataFusion, the SQL engine inside InfluxDB 3.0, prunes
+# Parquet at several levels, and tells you what it skipped when you prefix a query with
+# `EXPLAIN ANALYZE`: it runs the query and prints the plan with measured metrics.
+#
+# The finest level needs the **page index**, two optional structures a writer can add to the file
+# (pyarrow does with `write_page_index=True`): the **column index** holds min, max and null count
+# for every *page* of a chunk, and the **offset index** holds where each page starts in the file and
+# its first row. They sit between the row groups and the footer, which points to them, so a reader
+# can prune pages, not just row groups, without reading any page. (pyarrow writes a page index but,
+# its documentation says, does not use it when reading; DataFusion does.)
+#
+# We write the metrics, in time order, as 10 row groups of 20,000 rows, pages of at most 2,000
+# rows, with a page index, and ask DataFusion for the one-hour window of section 5.
+#
+# **Predict, then run.** The window holds 18,000 rows. How many of the 10 row groups can the
+# statistics rule out, and how many rows are left to decode once the page index has done its work?
+
+# %%
+indexed_path = folder / "metrics-page-index.parquet"
+pq.write_table(table, indexed_path, row_group_size=20_000, max_rows_per_page=2_000,
+               write_page_index=True)
+time_chunk = pq.ParquetFile(indexed_path).metadata.row_group(0).column(0)
+print(f"time chunk of row group 0: column index {time_chunk.has_column_index}, "
+      f"offset index {time_chunk.has_offset_index}")
+
+
+def explain_analyze(path, where):
+    """Run `SELECT count(*) ... WHERE where` on one Parquet file with DataFusion.
+
+    Returns the count and the text of the EXPLAIN ANALYZE plan. One partition, so the metrics
+    are the same on every run.
+    """
+    ctx = datafusion.SessionContext(datafusion.SessionConfig().with_target_partitions(1))
+    ctx.register_parquet("metrics", str(path))
+    query = f"SELECT count(*) AS n FROM metrics WHERE {where}"
+    count = ctx.sql(query).to_pylist()[0]["n"]
+    plan = "\n".join(ctx.sql(f"EXPLAIN ANALYZE {query}").to_pandas()["plan"])
+    return count, plan
+
+
+window_sql = (f"time >= to_timestamp_nanos({lo.value}) "
+              f"AND time < to_timestamp_nanos({hi.value})")
+count, plan = explain_analyze(indexed_path, window_sql)
+print(f"rows in the window: {count:,}\n")
+scan = next(line.strip() for line in plan.splitlines() if "DataSourceExec" in line)
+scan = scan[scan.index("predicate="):scan.index(", metrics=")]  # the file names vary
+print(textwrap.fill(scan, 100, subsequent_indent="    "))
+print()
+for name, (total, matched) in pruning_metrics(plan).items():
+    if total:
+        print(f"{name:<32} {total:>7,} total -> {matched:>7,} matched")
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# The statistics keep 2 of 10 row groups: the hour straddles a row-group boundary (each group
+# spans about 67 minutes). The page index then keeps 9 of those groups' 20 pages, exactly the
+# 18,000 rows of the window, where the row groups alone would have meant 40,000.
+#
+# </details>
+#
+# Read the `pruning_predicate` in the plan. DataFusion rewrites `time >= lo AND time < hi` into a
+# test on each row group's statistics: `time_null_count != row_count` (not every value is null),
+# `time_max >= lo` and `time_min < hi`. That is the rule you write in the assignment's
+# `row_groups_to_read`: skip a row group whose values are all null, whose max is below `low`, or
+# whose min is at or above `high`; read it otherwise (and read it when min/max are missing).
+# Section 5's `row_groups_that_may_match` agrees on this file:
+
+# %%
+kept_by_hand = row_groups_that_may_match(indexed_path, "time", lo.as_py(), last.as_py())
+print("row groups kept by hand:", kept_by_hand,
+      "| kept by DataFusion:", pruning_metrics(plan)["row_groups_pruned_statistics"][1])
+
+# %% [markdown]
+# The first metric, `files_ranges_pruned_statistics`, is the coarsest level: DataFusion can also
+# rule out a whole file from its statistics before looking at its row groups, which matters when a
+# table is thousands of files on object storage.
+#
+# ## 9. Bloom filters for point lookups
+#
+# Min and max help when values are clustered. A **point lookup** on a high-cardinality column that
+# is *not* sorted ("find this request id") defeats them: every row group spans almost the whole
+# range of ids. A **bloom filter** answers a different question per column chunk: "is this exact
+# value certainly absent?" It is a bit array built by hashing every distinct value; a lookup
+# hashes the wanted value and checks its bits. "Absent" is always right; "maybe present" is wrong
+# with a small false-positive probability (fpp) chosen at write time, traded against the filter's
+# size. pyarrow writes one per chosen column with `bloom_filter_options`, sized for the expected
+# number of distinct values per chunk (`ndv`).
+#
+# We add a random request id to every row (seeded, 16 hex digits) and write the table twice, with
+# and without a bloom filter on `request_id`.
+
+# %%
+request_ids = pa.array([f"{n:016x}" for n in rng(11).integers(0, 2**63, table.num_rows)])
+traced = table.append_column("request_id", request_ids)
+bloom_paths = {"no bloom filter": folder / "traced.parquet",
+               "bloom filter": folder / "traced-bloom.parquet"}
+pq.write_table(traced, bloom_paths["no bloom filter"], row_group_size=20_000)
+pq.write_table(traced, bloom_paths["bloom filter"], row_group_size=20_000,
+               bloom_filter_options={"request_id": {"ndv": 20_000, "fpp": 0.01}})
+id_column = traced.column_names.index("request_id")
+id_chunk = pq.ParquetFile(bloom_paths["bloom filter"]).metadata.row_group(0).column(id_column)
+sizes_mb = {label: p.stat().st_size / 1e6 for label, p in bloom_paths.items()}
+print(f"request_id chunk of row group 0: bloom filter at byte {id_chunk.bloom_filter_offset:,}, "
+      f"{id_chunk.bloom_filter_length:,} bytes")
+print(f"file size: {sizes_mb['no bloom filter']:.2f} MB without, "
+      f"{sizes_mb['bloom filter']:.2f} MB with bloom filters")
+
+# %% [markdown]
+# **Predict, then run.** Look up one id that is in the table (the one in row 123,456) and one that
+# is not. For each file, how many of the 10 row groups survive min/max, and how many survive the
+# bloom filter?
+
+# %%
+present = request_ids[123_456].as_py()
+absent = "0123456789abcdef"  # inside the range of ids, but not one of them
+print(f"{'lookup':<9}{'file':<17}{'rows':>5}{'kept by min/max':>18}{'kept by bloom':>16}")
+for lookup, wanted in [("present", present), ("absent", absent)]:
+    for label, bloom_path in bloom_paths.items():
+        count, plan = explain_analyze(bloom_path, f"request_id = '{wanted}'")
+        found = pruning_metrics(plan)
+        by_stats = found["row_groups_pruned_statistics"]
+        by_bloom = found["row_groups_pruned_bloom_filter"]
+        print(f"{lookup:<9}{label:<17}{count:>5}{by_stats[1]:>12} of {by_stats[0]:<3}"
+              f"{by_bloom[1]:>10} of {by_bloom[0]}")
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# Min and max keep all 10 row groups in both files: random ids span the whole range in every
+# group. With bloom filters, the present id keeps exactly its own row group, and the absent id
+# keeps none (an unlucky false positive, about 1% per row group at `fpp=0.01`, would keep one).
+# Without bloom filters, all 10 are read both times.
+#
+# </details>
+#
+# The cost is the filters themselves, about 33 KB per row group here, some 4% of the file, and
+# the time to build them when writing. They pay off for equality lookups on high-cardinality
+# columns (ids, trace ids, user names); for a low-cardinality tag such as `host`, sorting and
+# min/max already do the job. And they cannot help a range filter: a hash says nothing about
+# order.
+
+# %% [markdown]
 # ## Recap
 #
 # - A Parquet file is row groups of column chunks of pages, with a footer at the end holding the
@@ -712,6 +949,11 @@ for label, fleet_path in fleet_paths.items():
 # - Partitioning skips whole files by directory name; keep the partition column low-cardinality.
 # - pyarrow keeps every row group when the filtered column is dictionary-typed. Write strings, or
 #   prune by the footer yourself, and verify with `split_by_row_group`.
+# - Statistics are optional bounds: a writer may omit them (pyarrow drops min/max beyond 4,096
+#   bytes) or truncate strings; a zero minimum is stored as `-0.0`, a zero maximum as `+0.0`.
+# - A page index (column index + offset index) lets a reader skip pages inside a row group; a
+#   bloom filter lets it skip row groups that certainly lack a value. DataFusion uses both and
+#   shows what it pruned in `EXPLAIN ANALYZE`.
 #
 # ## Self-check
 #
@@ -723,6 +965,11 @@ for label, fleet_path in fleet_paths.items():
 #    host over one day. Which changes help, and how?
 # 4. A colleague stored `host` as a dictionary type to save memory. Filtered reads became slower
 #    but still return correct rows. What happened, and what are two fixes?
+# 5. A chunk's statistics say `max = "hostZ"` but were written by a writer that truncates. Can a
+#    query `WHERE host > 'hostY'` skip the row group? Can `SELECT max(host)` answer `"hostZ"` from
+#    the footer alone?
+# 6. Queries look up single `request_id`s in files sorted by time. Would a page index or a bloom
+#    filter on `request_id` help more, and why?
 #
 # <details>
 # <summary>Answers</summary>
@@ -739,6 +986,12 @@ for label, fleet_path in fleet_paths.items():
 #    not prune row groups on dictionary-typed columns, so every row group is read. Write `host` as
 #    plain strings (Parquet still dictionary-encodes it on disk), or prune by hand with the
 #    footer's min/max statistics.
+# 5. It cannot skip: a truncated max is rounded *up*, so every value is at most `"hostZ"`, and
+#    values above `'hostY'` may exist. Nor can it answer `max(host)`: `"hostZ"` is a bound, not
+#    necessarily a value in the chunk; the reader must decode the chunk (unless the file flags the
+#    max as exact).
+# 6. The bloom filter. Ids are random within every page, so per-page min/max span almost the whole
+#    range and prune nothing; a bloom filter rules out every row group that lacks the id.
 #
 # </details>
 
