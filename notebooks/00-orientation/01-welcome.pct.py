@@ -29,9 +29,10 @@
 # The course follows one conversation: the webinar *Meet the Founders: An Open Discussion About
 # Rewriting Using Rust*, between **Paul Dix**, CTO and founder of **InfluxData**, and **Mrinal
 # Wadhwa**, CTO and founder of **Ockam**. Both led a ground-up rewrite into **Rust**: InfluxData
-# from Go, Ockam from C. We teach from a written summary of that webinar (published by InfluxData;
-# a copy is in the course's sources). Where we say "Dix says" or "the webinar says", the claim is
-# theirs; where the summary is wrong or vague, we say so and give the fact.
+# from Go, Ockam from C. We teach from a written summary of that webinar, "Meet the Founders Who
+# Rewrote in Rust", which ends by inviting you to try InfluxDB Cloud: read it as the account of
+# people with a product to sell, and check it. Where we say "Dix says" or "the webinar says", the
+# claim is theirs; where the summary is wrong or vague, we say so and give the fact.
 #
 # ### InfluxDB 3.0: a time series database rebuilt on open columnar parts
 #

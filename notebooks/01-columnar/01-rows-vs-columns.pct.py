@@ -566,7 +566,8 @@ for codec in ["lz4", "zstd"]:
 #    in 0 bits per value (plus a few bytes per block). Random ids have no pattern for any encoding
 #    or codec to exploit.
 # 4. 8,000,000 bytes of values plus a validity bitmap of 1,000,000 bits = 125,000 bytes, so about
-#    8.1 MB (Arrow may pad each buffer to a multiple of 64 bytes).
+#    8.1 MB (pyarrow pads each buffer to a multiple of 64 bytes: 8,000,000 and 125,056; notebook 2
+#    measures it).
 #
 # </details>
 #

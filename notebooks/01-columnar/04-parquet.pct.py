@@ -285,11 +285,13 @@ for name in table.column_names:
 # ### Run-length encoding and bit-packing
 #
 # The indices themselves, and the definition levels below, are written with Parquet's **RLE /
-# bit-packing hybrid**. It alternates two kinds of runs: a *repeated run* stores "this value, n
-# times" in a couple of bytes, and a *bit-packed run* stores groups of 8 values with just enough
-# bits each (50 hosts need 6 bits per index). Which run the writer can use depends on the order of
-# the rows, so we write the `host` column twice: in arrival order, where hosts take turns, and
-# sorted by host, where each host's rows are together.
+# bit-packing hybrid** (the format also allows it for booleans, as an alternative to `PLAIN`). It
+# alternates two kinds of runs: a *repeated run* stores "this value, n times" in a couple of
+# bytes, and a *bit-packed run* stores groups of 8 values with just enough bits each (50 hosts need
+# 6 bits per index), packed least significant bit first, like Arrow's validity bitmaps: the Parquet
+# spec's own example packs the values 0 to 7 at 3 bits each into the bytes `88 C6 FA`. Which run
+# the writer can use depends on the order of the rows, so we write the `host` column twice: in
+# arrival order, where hosts take turns, and sorted by host, where each host's rows are together.
 
 # %%
 def column_bytes(tab, column, **options):
@@ -940,8 +942,9 @@ for lookup, wanted in [("present", present), ("absent", absent)]:
 #
 # - A Parquet file is row groups of column chunks of pages, with a footer at the end holding the
 #   schema, the offsets, the encodings and per-chunk statistics. Readers read the footer first.
-# - Encodings are per chunk: dictionary for few distinct values, RLE / bit-packing for runs of
-#   indices and for definition levels, DELTA_BINARY_PACKED for regular sequences, BYTE_STREAM_SPLIT
+# - Encodings are per chunk: dictionary for few distinct values, the RLE / bit-packing hybrid for
+#   dictionary indices and levels, DELTA_BINARY_PACKED (block minimum subtracted, miniblocks
+#   bit-packed: a steady clock costs 0 bits per value) for regular sequences, BYTE_STREAM_SPLIT
 #   to help a codec with full-precision floats. Row order decides how well they work.
 # - A codec compresses each page after encoding; measure size and time together.
 # - Min/max statistics let a filter skip row groups, but only when matching values are clustered:
