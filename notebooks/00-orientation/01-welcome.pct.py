@@ -72,9 +72,9 @@
 # ### Ockam: a secure-channel library rebuilt before it shipped
 #
 # **Ockam** is an open-source tool for end-to-end encryption of data in motion: each application
-# runs Ockam and gets secure channels to the others. Ockam was not yet in production, yet, Wadhwa
-# says, the team had spent about eight months and written tens of thousands of lines of C before
-# deciding, over a few more months, to start again in Rust. The reason: Ockam's core is
+# runs Ockam and gets secure channels to the others. Ockam was not yet in production, but by the
+# webinar's account the team had spent about eight months and written tens of thousands of lines
+# of C before deciding, over a few more months, to start again in Rust. The reason: Ockam's core is
 # cryptographic messaging protocols, where one tiny misstep makes the whole system insecure, and
 # the C code base was neither simple to use nor easy to maintain. They wanted a library that is
 # safe and easy to use. Ockam's secure channels are built on the **Noise** protocol framework's
@@ -82,10 +82,11 @@
 #
 # ### Why Rust, and what it cost
 #
-# Both teams gave the same reasons: **performance**, **concurrency without subtle bugs** ("fearless
-# concurrency"), and **async runtimes under the developer's control**; also no garbage collector,
-# errors as values, a package manager, and a C-compatible interface for other languages. Two of the
-# summary's claims need sharpening, and module 4 is built on the difference:
+# The webinar gives the same reasons for both teams: **performance**, **concurrency without
+# subtle bugs** ("fearless concurrency"), and **async runtimes under the developer's control**;
+# also no garbage collector, errors as values, a package manager, and a C-compatible interface for
+# other languages. Two of the summary's claims need sharpening, and module 4 is built on the
+# difference:
 #
 # - "Fearless concurrency" means that *safe* Rust rejects **data races** at compile time: the
 #   borrow checker allows either one writer or many readers of a value, never both at once, and
