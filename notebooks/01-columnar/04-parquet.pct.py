@@ -856,7 +856,8 @@ for name, (total, matched) in pruning_metrics(plan).items():
 #
 # </details>
 #
-# Read the `pruning_predicate` in the plan. DataFusion rewrites `time >= lo AND time < hi` into a
+# (`row_groups_pruned_bloom_filter` keeps both surviving groups: this file has no bloom filters;
+# section 9 adds them.) Now read the `pruning_predicate` in the plan. DataFusion rewrites `time >= lo AND time < hi` into a
 # test on each row group's statistics: `time_null_count != row_count` (not every value is null),
 # `time_max >= lo` and `time_min < hi`. That is the rule you write in the assignment's
 # `row_groups_to_read`: skip a row group whose values are all null, whose max is below `low`, or
