@@ -79,6 +79,14 @@ def test_benchmark_measures_ratios_and_agrees_with_itself():
         }
     )
     assert "ratio" in text and "row groups touched" in text
+    results = {
+        "row_vs_columnar": result,
+        "memory_per_value": bench.memory_per_value(table.slice(0, 1000)),
+        "parquet_sizes": sizes,
+        "pruned_read": pruned,
+        "time_encoding_steps": bench.encoding_steps(table, "time"),
+    }
+    assert "delta (DELTA_BINARY_PACKED)" in bench.format_columnar(results)
 
 
 def test_bench_cli_rejects_tiny_sizes():

@@ -293,6 +293,7 @@ def columnar(rows: int = 200_000) -> dict[str, dict]:
         "memory_per_value": memory_per_value(table.slice(0, min(rows, 50_000))),
         "parquet_sizes": parquet_sizes(table),
         "pruned_read": pruned_read(table),
+        "time_encoding_steps": encoding_steps(table, "time"),
     }
 
 
@@ -326,6 +327,16 @@ def format_columnar(results: dict[str, dict]) -> str:
         f"{pr['pruned_s'] * 1e3:.1f} ms, unpruned {pr['unpruned_s'] * 1e3:.1f} ms, "
         f"ratio {pr['ratio']:.1f}x",
     ]
+    steps = results.get("time_encoding_steps")
+    if steps:
+        arrow = steps["arrow in memory"]["none"]
+        lines += ["", "The time column: bytes per encoding, without a codec and with zstd"]
+        for name in ENCODING_STEPS:
+            none, zstd = steps[name]["none"], steps[name]["zstd"]
+            lines.append(
+                f"  {name:<28} {none:>10,} B {arrow / none:6.1f}x   "
+                f"zstd {zstd:>9,} B {arrow / zstd:6.0f}x"
+            )
     return "\n".join(lines)
 
 
