@@ -437,10 +437,10 @@ print("decodes to the same column:", pc.run_end_decode(time_runs).equals(times))
 # The string layout above needs every string's bytes in one data buffer, in order, so a filter or a
 # sort must copy characters, and comparing two strings means following two offsets. A
 # **string view** array (`string_view`, nicknamed "German strings" after the Umbra database from
-# TU Munich, which popularised the layout) stores a fixed **16-byte view** per value instead. The first 4
-# bytes are the length. A string of up to 12 bytes is stored *inline* in the other 12; a longer
-# one keeps its first 4 bytes (a prefix, for fast comparisons) and then a buffer number and an
-# offset into one of any number of data buffers.
+# TU Munich, which popularised the layout) stores a fixed **16-byte view** per value instead. The
+# first 4 bytes are the length. A string of up to 12 bytes is stored *inline* in the other 12; a
+# longer one keeps its first 4 bytes (a prefix, for fast comparisons) and then a buffer number and
+# an offset into one of any number of data buffers.
 
 # %%
 viewed = pa.array(["ok", "a string longer than twelve", None, "ok"], pa.string_view())
@@ -453,7 +453,7 @@ for i, value in enumerate(viewed.to_pylist()):
 # %% [markdown]
 # Read the rows: `02000000` is length 2 (little-endian), followed by `6f6b` = `ok` and zero
 # padding; the long string has length `1b` = 27, its prefix `61207374` = `a st`, buffer 0 and
-# offset 0; the null's view is all zeros (the validity bitmap is what makes it null).
+# offset 0; the null's view is all zeros here (the validity bitmap is what makes it null).
 #
 # You will meet this layout without asking for it: **DataFusion reads Parquet string columns as
 # `string_view`** by default (in the version pinned for this course). Ask it for a few columns of a

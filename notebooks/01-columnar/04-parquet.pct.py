@@ -425,8 +425,9 @@ for name in floats.column_names:
 # ## 3. Compression codecs
 #
 # After encoding, each page can be compressed by a general-purpose **codec**: Snappy, gzip, zstd,
-# and others. `course.columnar.bench.parquet_sizes` writes the whole table with each of the option sets in
-# `PARQUET_VARIANTS` and returns the file sizes; we also time writing and reading each variant.
+# and others. `course.columnar.bench.parquet_sizes` writes the whole table with each of the option
+# sets in `PARQUET_VARIANTS` and returns the file sizes; we also time writing and reading each
+# variant.
 
 # %%
 for name, options in PARQUET_VARIANTS.items():
@@ -491,9 +492,9 @@ for i in range(meta.num_row_groups):
     print(f"row group {i}: {meta.row_group(i).num_rows:,} rows, time {stats.min} .. {stats.max}")
 
 # %% [markdown]
-# `course.columnar.bench.pruned_read` writes a time-sorted file with 50 row groups, reads a window about one
-# row group wide with `pq.read_table(path, filters=expr)`, and compares it with reading the whole
-# file and filtering in memory.
+# `course.columnar.bench.pruned_read` writes a time-sorted file with 50 row groups, reads a window
+# about one row group wide with `pq.read_table(path, filters=expr)`, and compares it with reading
+# the whole file and filtering in memory.
 
 # %%
 measured = pruned_read(table)
@@ -857,8 +858,9 @@ for name, (total, matched) in pruning_metrics(plan).items():
 # </details>
 #
 # (`row_groups_pruned_bloom_filter` keeps both surviving groups: this file has no bloom filters;
-# section 9 adds them.) Now read the `pruning_predicate` in the plan. DataFusion rewrites `time >= lo AND time < hi` into a
-# test on each row group's statistics: `time_null_count != row_count` (not every value is null),
+# section 9 adds them.) Now read the `pruning_predicate` in the plan. DataFusion rewrites
+# `time >= lo AND time < hi` into a test on each row group's statistics:
+# `time_null_count != row_count` (not every value is null),
 # `time_max >= lo` and `time_min < hi`. That is the rule you write in the assignment's
 # `row_groups_to_read`: skip a row group whose values are all null, whose max is below `low`, or
 # whose min is at or above `high`; read it otherwise (and read it when min/max are missing).
