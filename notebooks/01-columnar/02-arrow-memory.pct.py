@@ -457,7 +457,11 @@ for i, value in enumerate(viewed.to_pylist()):
 #
 # You will meet this layout without asking for it: **DataFusion reads Parquet string columns as
 # `string_view`** by default (in the version pinned for this course). Ask it for a few columns of a
-# small Parquet file and look at the schema of the answer:
+# small Parquet file and look at the schema of the answer.
+#
+# **Predict, then run.** Host names such as `host-0007` are 9 bytes long. Will the `host` column
+# of the answer take more or fewer bytes as `string_view` than the same values as `string`, and
+# will it have any data buffers?
 
 # %%
 with tempfile.TemporaryDirectory() as scratch:
@@ -470,11 +474,18 @@ print(answer.schema)
 hosts_view = answer["host"].combine_chunks()
 hosts_plain = hosts_view.cast(pa.string())
 print(f"{len(hosts_view):,} host names: string_view {hosts_view.nbytes:,} bytes, "
-      f"string {hosts_plain.nbytes:,} bytes")
+      f"string {hosts_plain.nbytes:,} bytes; data buffers of the view: "
+      f"{[b.size for b in hosts_view.buffers()[2:]]}")
 
 # %% [markdown]
-# Host names like `host-0007` are 9 bytes, so each fits inline: 16 bytes per value as a view,
-# against 4 (offset) + 9 (characters) as a plain string. Views cost more memory here. What they
+# <details><summary>Answer</summary>
+#
+# More bytes, and no data buffers. Each 9-byte name fits inline: 16 bytes per value as a view,
+# against 4 (offset) + 9 (characters) as a plain string.
+#
+# </details>
+#
+# Views cost more memory here. What they
 # buy is speed in the engine: a filter or a sort moves 16-byte views and never copies characters,
 # a long string can stay in the buffer it was decoded into, and most comparisons are decided by the
 # length and the 4-byte prefix without following a pointer. If your own code expects `string`,
