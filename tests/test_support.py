@@ -168,7 +168,9 @@ def test_by_hand_restores_everything_even_on_error():
 
     ns = _learner_namespace()
     before_ns = dict(ns)
-    before_modules = {k: v for k, v in sys.modules.items() if k.split(".")[0] in ("pyarrow", "numpy")}
+    before_modules = {
+        k: v for k, v in sys.modules.items() if k.split(".")[0] in ("pyarrow", "numpy")
+    }
     with pytest.raises(ZeroDivisionError), by_hand("pyarrow", "numpy", namespace=ns):
         assert ns["pa"] is not before_ns["pa"]
         assert sys.modules["pyarrow"] is not before_modules["pyarrow"]

@@ -162,7 +162,7 @@ def _without_helper_frames(tb: types.TracebackType | None) -> types.TracebackTyp
         if not (helper and frame.f_locals.get("__tracebackhide__") is True):
             kept.append(tb)
         tb = tb.tb_next
-    for first, second in zip(kept, kept[1:]):
+    for first, second in zip(kept, kept[1:], strict=False):
         first.tb_next = second
     if kept:
         kept[-1].tb_next = None
