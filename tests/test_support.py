@@ -221,3 +221,28 @@ def test_by_hand_rejects_what_is_not_a_package_name():
     for bad in ("", "pyarrow.compute", 3):
         with pytest.raises(TypeError, match="top-level package names"), by_hand(bad, namespace={}):
             pass
+
+
+def test_first_page_payload_is_pyarrows_delta_binary_packed_page(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from course.columnar.layout import first_page_payload
+
+    path = tmp_path / "clock.parquet"
+    schema = pa.schema([pa.field("t", pa.int64(), nullable=False)])
+    clock = pa.table({"t": [1_000 + 10 * k for k in range(5)]}, schema=schema)
+    pq.write_table(clock, path, use_dictionary=False, compression="none",
+                   column_encoding={"t": "DELTA_BINARY_PACKED"})  # fmt: skip
+    # Header: block size 256, 4 miniblocks, 5 values, first value zigzag(1000) = 2000;
+    # one block: min delta zigzag(10) = 20, widths 0 0 0 0 (a steady clock), no packed bits.
+    assert first_page_payload(path) == b"\x80\x02\x04\x05\xd0\x0f\x14\x00\x00\x00\x00"
+    pq.write_table(clock, path, compression="zstd", use_dictionary=False)
+    with pytest.raises(ValueError, match="compression='none'"):
+        first_page_payload(path)
+    pq.write_table(clock, path, compression="none")
+    with pytest.raises(ValueError, match="use_dictionary=False"):
+        first_page_payload(path)
+    (tmp_path / "x.txt").write_bytes(b"hello")
+    with pytest.raises(ValueError, match="not a Parquet file"):
+        first_page_payload(tmp_path / "x.txt")
