@@ -35,6 +35,22 @@ def rows_to_columns(rows, names):
     return {name: [row.get(name) for row in rows] for name in seen}
 
 
+# %% mutant rows-to-columns: delegates to the library: pyarrow's Table.from_pylist does the work
+def rows_to_columns(rows, names):
+    import pyarrow as pa
+
+    table = pa.Table.from_pylist(rows)
+    return {
+        name: table[name].to_pylist() if name in table.column_names else [None] * len(rows)
+        for name in names
+    }
+
+
+# %% mutant rows-to-columns: `row.get(name) or None` turns falsy values (0, "", False) into nulls
+def rows_to_columns(rows, names):
+    return {name: [row.get(name) or None for row in rows] for name in names}
+
+
 # %% mutant validity-bitmap: most significant bit first
 def pack_validity(valid):
     out = bytearray((len(valid) + 7) // 8)
@@ -47,6 +63,22 @@ def pack_validity(valid):
 def is_valid(bitmap, offset, i):
     bit = offset + i
     return bool((bitmap[bit // 8] >> (7 - bit % 8)) & 1)
+
+
+# %% mutant validity-bitmap: delegates to the library: pyarrow's boolean array already is a bitmap
+def pack_validity(valid):
+    import pyarrow as pa
+
+    return pa.array(valid, pa.bool_()).buffers()[1].to_pybytes()[: (len(valid) + 7) // 8]
+
+
+# %% mutant validity-bitmap: returns the bytearray it built, not bytes
+def pack_validity(valid):
+    out = bytearray((len(valid) + 7) // 8)
+    for i, flag in enumerate(valid):
+        if flag:
+            out[i // 8] |= 1 << (i % 8)
+    return out
 
 
 # %% mutant validity-bitmap: drops the last, partial byte (floor instead of ceiling)
@@ -70,6 +102,29 @@ def pack_validity(valid):
         if not flag:
             out[i // 8] &= ~(1 << (i % 8)) & 0xFF
     return bytes(out)
+
+
+# %% mutant string-buffers: delegates to the library: reads pyarrow's own offsets and data buffers
+def string_offsets_and_data(values):
+    import numpy as np
+    import pyarrow as pa
+
+    arr = pa.array(values, pa.string())
+    offsets = np.frombuffer(arr.buffers()[1], dtype="<i4", count=len(values) + 1).tolist()
+    data = arr.buffers()[2]
+    return offsets, data.to_pybytes()[: offsets[-1]] if data is not None else b""
+
+
+# %% mutant string-buffers: delegates to the library: numpy packs the offsets
+def int32_le(offsets):
+    import numpy as np
+
+    return np.array(offsets, dtype="<i4").tobytes()
+
+
+# %% mutant string-buffers: unsigned offsets (the format's are signed 32-bit)
+def int32_le(offsets):
+    return b"".join(o.to_bytes(4, "little") for o in offsets)
 
 
 # %% mutant string-buffers: counts characters instead of UTF-8 bytes
@@ -116,6 +171,27 @@ def string_offsets_and_data(values):
             data += value.encode("utf-8")
         offsets.append(len(data))
     return offsets, data
+
+
+# %% mutant dictionary-encode: delegates to the library: pyarrow's dictionary_encode
+def dictionary_encode(values):
+    import pyarrow as pa
+
+    encoded = pa.array(values, pa.string()).dictionary_encode()
+    return encoded.indices.to_pylist(), encoded.dictionary.to_pylist()
+
+
+# %% mutant dictionary-encode: truthiness test treats the empty string as a null
+def dictionary_encode(values):
+    position = {}
+    indices = []
+    for v in values:
+        if not v:
+            indices.append(None)
+            continue
+        position.setdefault(v, len(position))
+        indices.append(position[v])
+    return indices, list(position)
 
 
 # %% mutant dictionary-encode: sorts the dictionary instead of first appearance
