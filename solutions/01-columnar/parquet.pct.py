@@ -97,6 +97,10 @@ scratch = Path(_scratch_dir.name)  # files you write go here
 #    `0`s to 64 values before packing; a miniblock with no deltas left gets width `0` and no bytes.
 #
 # The values `v` satisfy `-2**62 <= v < 2**62`, so every delta fits in a signed 64-bit integer.
+# The block of 256 and the 4 miniblocks are the writer's choice (the specification asks for a
+# multiple of 128 values per block and a multiple of 32 per miniblock); 256 and 4 are what pyarrow
+# (Arrow C++) writes. This is not the *RLE / bit-packing hybrid* of lecture 04: Parquet uses that
+# one for definition levels, dictionary indices and booleans, not for deltas.
 #
 # ```python
 # bit_pack([0, 1, 2, 3, 4, 5, 6, 7], 3)  # -> b"\x88\xc6\xfa"
@@ -106,9 +110,14 @@ scratch = Path(_scratch_dir.name)  # files you write go here
 # #    256, 4, 5 values, zigzag(1000); zigzag(10), widths 0 0 0 0, and no packed bytes at all
 # ```
 #
-# Write `zigzag(n)` (an `int`), `uleb128(n)`, `bit_pack(values, width)` (`width` from 0 to 64, each
-# value `>= 0` and below `2**width`) and `delta_binary_packed(values)`, each returning `bytes`
-# where it says so. Exercise id: `delta-binary-packed`.
+# Write four functions:
+#
+# - `zigzag(n)`, an `int`, for any `n` with `-2**63 <= n < 2**63`;
+# - `uleb128(n)`, `bytes`, for any `n` with `0 <= n < 2**64`;
+# - `bit_pack(values, width)`, `bytes`, for `width` from 0 to 64 and values `0 <= v < 2**width`;
+# - `delta_binary_packed(values)`, `bytes`, for a list of at least one value.
+#
+# Exercise id: `delta-binary-packed`.
 
 # %% nbgrader={"grade": false, "grade_id": "delta-binary-packed", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def zigzag(n: int) -> int:
