@@ -9,7 +9,11 @@ learner replaced by stubs that raise :class:`ByHandError` on any use::
 While the block runs, ``sys.modules`` entries for those packages (and their submodules) are stubs,
 and so is every global of the learner's namespace that refers to them: a module (``pa``), or a
 function, class or object defined in them (``from pyarrow import array``). ``import pyarrow``
-inside the function returns the stub. Everything is put back when the block ends, even on error.
+inside the function returns the stub, and so does importing a submodule not loaded before
+(``import pyarrow.compute``). Everything is put back when the block ends, even on error.
+
+It stops the plausible shortcuts (the learner's own names and imports), not a determined cheat:
+another module's attribute that holds the real library (``some_module.pa``) stays reachable.
 
 Compute the test's own expected values *outside* the block: inside it the test cannot use the
 blocked libraries either (it shares the notebook's namespace).
