@@ -14,6 +14,7 @@ shows the test's source, and IPython hides these helpers' own frames from the tr
 from __future__ import annotations
 
 import math
+import sys
 import types
 from collections.abc import Callable
 from typing import Any
@@ -178,11 +179,8 @@ def hide_helper_frames(shell: Any = None) -> bool:
     defaults to the running IPython; returns False when there is none (plain Python).
     """
     if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython is in the pinned set
-            return False
-        shell = get_ipython()
+        ipython = sys.modules.get("IPython")  # no IPython loaded: no shell, and no import cost
+        shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return False
     from course.learner.byhand import ByHandError
