@@ -204,7 +204,7 @@ print("DELTA_BINARY_PACKED: public tests passed")
 # %% nbgrader={"grade": true, "grade_id": "delta-binary-packed-hidden", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
-from course.columnar.layout import first_page_payload
+from course.columnar.layout import first_page_payload as _page_payload
 
 _rng = course.rng(15)
 
@@ -272,7 +272,7 @@ for _name, _values in _series.items():
     _path = scratch / "delta-oracle.parquet"
     pq.write_table(pa.table({"v": _values}, schema=_schema), _path, use_dictionary=False,
                    compression="none", column_encoding={"v": "DELTA_BINARY_PACKED"})
-    _expected[_name] = first_page_payload(_path)
+    _expected[_name] = _page_payload(_path)
 with course.by_hand("pyarrow", "numpy"):
     _got = {_name: delta_binary_packed(list(_values)) for _name, _values in _series.items()}
 for _name, _values in _series.items():
