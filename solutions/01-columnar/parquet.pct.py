@@ -195,9 +195,10 @@ check(uleb128(300), b"\xac\x02", "uleb128(300)")
 check(delta_binary_packed([7]), b"\x80\x02\x04\x01\x0e", "delta_binary_packed([7])")
 check(delta_binary_packed([1000, 1010, 1020, 1030, 1040]),
       b"\x80\x02\x04\x05\xd0\x0f\x14\x00\x00\x00\x00", "delta_binary_packed([1000, 1010, ..., 1040])")
-# Deltas 2, -1, 3: min_delta -1, so 3, 0, 4 at width 3, padded with 0s to 64 values (24 bytes).
+# Deltas 2, -1, 3: min_delta -1, so 3, 0, 4 at width 3 (bits 110 000 001), padded with 0s to
+# 64 values: 64 * 3 bits = 24 bytes, of which only the first two are not zero.
 check(delta_binary_packed([5, 7, 6, 9]),
-      b"\x80\x02\x04\x04\x0a\x01\x03\x00\x00\x00" + bit_pack([3, 0, 4] + [0] * 61, 3),
+      b"\x80\x02\x04\x04\x0a" + b"\x01" + b"\x03\x00\x00\x00" + b"\x03\x01" + bytes(22),
       "delta_binary_packed([5, 7, 6, 9])")
 print("DELTA_BINARY_PACKED: public tests passed")
 
