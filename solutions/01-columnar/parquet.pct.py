@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# # Assignment 1b: Parquet on disk, by hand
+# # Assignment 1b: Parquet on disk
 #
 # **Time:** about 4 hours. **Points:** 13. **Prerequisites:** assignment 1a (`arrow.ipynb`), and
 # the lectures `03-compute` and `04-parquet` in `notebooks/01-columnar/`.
@@ -672,6 +672,7 @@ if _ratio < 5:
 # %% [markdown]
 # ## Done
 #
-# Press **Validate**. You have built, by hand, the pieces that let a columnar store answer "one
-# host, one hour" from a few kilobytes of a file and summarise millions of rows in milliseconds.
+# Press **Validate**. You have written Parquet's delta encoding byte for byte, decided from a
+# footer which row groups a query may skip, laid out a file so that "one host, one hour" reads a
+# few thousand rows of 200,000, and summarised a table with one Arrow call instead of a loop.
 # Module 2 puts them behind SQL.
