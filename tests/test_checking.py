@@ -126,3 +126,35 @@ def test_long_values_are_cut():
     with pytest.raises(CheckFailed) as caught:
         check("x" * 1000, "y")
     assert len(str(caught.value)) < 400
+
+
+def test_ipython_shows_the_learners_line_and_the_message_not_the_helpers(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from course.learner.checking import hide_helper_frames
+
+    shell = InteractiveShell.instance(colors="nocolor")
+    try:
+        assert hide_helper_frames(shell)
+        shown: list[str] = []
+        monkeypatch.setattr(shell, "_showtraceback", lambda etype, value, stb: shown.append(
+            shell.InteractiveTB.stb2text(stb)))  # fmt: skip
+        cells = [
+            "import course\ndef f():\n    return [1]\ncourse.check(f(), [2], 'f()')",
+            "course.check_raises(lambda: 1, (), ValueError, 'g()')",
+            "import pyarrow as pa\ndef h():\n    return pa.array([1])\n"
+            "with course.by_hand('pyarrow'):\n    h()",
+        ]
+        for cell in cells:
+            assert not shell.run_cell(cell).success
+        checked, raised, by_hand = shown
+        assert "course.check(f(), [2], 'f()')" in checked
+        assert "CheckFailed: result[0] is int 1, expected int 2; in f()" in checked
+        assert "g() should raise ValueError, but returned int 1" in raised
+        assert "return pa.array([1])" in by_hand and "ByHandError: this exercise" in by_hand
+        for text in shown:
+            assert "checking.py" not in text and "byhand.py" not in text, text
+    finally:
+        shell.set_custom_exc((), None)
+        InteractiveShell.clear_instance()

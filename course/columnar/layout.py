@@ -1,4 +1,4 @@
-"""Write a table with a described Parquet layout, and measure what a query must read.
+"""Write a table with a described Parquet layout, measure what a query must read, read a page.
 
 Used by module 1's layout exercise: a learner describes a layout as plain data (a dict), and
 :func:`write_with_layout` writes it; :func:`rows_read` counts the rows of the row groups that a
@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["LAYOUT_KEYS", "check_layout", "write_with_layout", "rows_read"]
+__all__ = ["LAYOUT_KEYS", "check_layout", "first_page_payload", "rows_read", "write_with_layout"]
 
 LAYOUT_KEYS = ("sort_by", "row_group_size", "compression", "use_dictionary", "column_encoding")
 CODECS = ("none", "snappy", "gzip", "brotli", "lz4", "zstd")
@@ -151,3 +151,95 @@ def rows_read(path: str | Path, host: str, lo: dt.datetime, hi: dt.datetime) -> 
             continue
         total += group.num_rows
     return total
+
+
+# Thrift compact protocol, as far as a PageHeader needs it: field types by their 4-bit code.
+_BOOL_TRUE, _BOOL_FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY, _LIST, _SET, _MAP, _STRUCT = (
+    range(1, 13)
+)
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def _skip(data: bytes, at: int, kind: int) -> int:
+    if kind in (_BOOL_TRUE, _BOOL_FALSE):
+        return at
+    if kind == _BYTE:
+        return at + 1
+    if kind in (_I16, _I32, _I64):
+        return _varint(data, at)[1]
+    if kind == _DOUBLE:
+        return at + 8
+    if kind == _BINARY:
+        size, at = _varint(data, at)
+        return at + size
+    if kind in (_LIST, _SET):
+        head = data[at]
+        at += 1
+        count, item = head >> 4, head & 0x0F
+        if count == 15:
+            count, at = _varint(data, at)
+        for _ in range(count):
+            at = at + 1 if item in (_BOOL_TRUE, _BOOL_FALSE) else _skip(data, at, item)
+        return at
+    if kind == _STRUCT:
+        return _struct(data, at)[1]
+    raise ValueError(f"unsupported Thrift compact type {kind} at byte {at} (a map?)")
+
+
+def _struct(data: bytes, at: int) -> tuple[dict[int, int], int]:
+    """The integer fields of a compact-protocol struct at ``at``, and where it ends."""
+    fields: dict[int, int] = {}
+    last = 0
+    while True:
+        head = data[at]
+        at += 1
+        if head == 0:
+            return fields, at
+        delta, kind = head >> 4, head & 0x0F
+        if delta:
+            field = last + delta
+        else:
+            raw, at = _varint(data, at)
+            field = (raw >> 1) ^ -(raw & 1)
+        last = field
+        if kind in (_I16, _I32, _I64):
+            raw, at = _varint(data, at)
+            fields[field] = (raw >> 1) ^ -(raw & 1)
+        else:
+            at = _skip(data, at, kind)
+
+
+def first_page_payload(path: str | Path) -> bytes:
+    """The encoded values of the first page of a Parquet file, exactly as written on disk.
+
+    Meant for a file of one column with one row group, no dictionary, no compression and no
+    nulls (a required column), as ``pq.write_table(..., use_dictionary=False,
+    compression="none", column_encoding={...})`` writes it: the first page then starts right
+    after the 4-byte magic ``PAR1`` with a Thrift ``PageHeader``, and its payload is the
+    encoded values alone. No library reads pages for you, so this walks the header itself.
+    """
+    data = Path(path).read_bytes()
+    if data[:4] != b"PAR1" or data[-4:] != b"PAR1":
+        raise ValueError(f"{path} is not a Parquet file (it does not start and end with PAR1)")
+    header, start = _struct(data, 4)
+    page_type, uncompressed, compressed = header.get(1), header.get(2), header.get(3)
+    if page_type != 0:
+        raise ValueError(
+            f"the first page of {path} is not a data page (type {page_type}): write the "
+            "file with use_dictionary=False"
+        )
+    if uncompressed != compressed:
+        raise ValueError(
+            f"the first page of {path} is compressed: write it with compression='none'"
+        )
+    return data[start : start + compressed]

@@ -9,7 +9,11 @@ learner replaced by stubs that raise :class:`ByHandError` on any use::
 While the block runs, ``sys.modules`` entries for those packages (and their submodules) are stubs,
 and so is every global of the learner's namespace that refers to them: a module (``pa``), or a
 function, class or object defined in them (``from pyarrow import array``). ``import pyarrow``
-inside the function returns the stub. Everything is put back when the block ends, even on error.
+inside the function returns the stub, and so does importing a submodule not loaded before
+(``import pyarrow.compute``). Everything is put back when the block ends, even on error.
+
+It stops the plausible shortcuts (the learner's own names and imports), not a determined cheat:
+another module's attribute that holds the real library (``some_module.pa``) stays reachable.
 
 Compute the test's own expected values *outside* the block: inside it the test cannot use the
 blocked libraries either (it shares the notebook's namespace).
@@ -17,6 +21,8 @@ blocked libraries either (it shares the notebook's namespace).
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import sys
 import threading
 import types
@@ -46,24 +52,47 @@ class _Stub(types.ModuleType):
     def __init__(self, package: str, name: str) -> None:
         super().__init__(name)
         object.__setattr__(self, "_by_hand_package", package)
+        object.__setattr__(self, "__path__", [])  # a package: `import pyarrow.compute` works
 
     def _fail(self, what: str) -> None:
+        __tracebackhide__ = True  # the learner's line that used the library is what matters
         raise ByHandError(_message(object.__getattribute__(self, "_by_hand_package"), what))
 
     def __getattr__(self, attr: str) -> Any:
+        __tracebackhide__ = True
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
         self._fail(f"{self.__name__}.{attr}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
         self._fail(f"{self.__name__}(...)")
 
     def __iter__(self) -> Iterator[Any]:
+        __tracebackhide__ = True
         self._fail(f"iteration over {self.__name__}")
         return iter(())
 
     def __bool__(self) -> bool:
         return True
+
+
+class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports a stub for any module of a blocked package not imported before the block."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name.split(".")[0] in blocked_modules():
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return _Stub(spec.name.split(".")[0], spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        return None
+
+
+_FINDER = _StubFinder()
 
 
 def _package_of(value: Any) -> str | None:
@@ -120,10 +149,18 @@ def by_hand(*packages: str, namespace: dict | None = None) -> Iterator[None]:
             namespace[key] = _Stub(package, label)
     before = blocked_modules()
     _state.blocked = tuple(sorted(set(before) | blocked))
+    added_finder = _FINDER not in sys.meta_path
+    if added_finder:
+        sys.meta_path.insert(0, _FINDER)
     try:
         yield
     finally:
         _state.blocked = before
+        if added_finder and _FINDER in sys.meta_path:
+            sys.meta_path.remove(_FINDER)
+        for name in [n for n in sys.modules if n.split(".")[0] in blocked]:
+            if name not in saved_modules and isinstance(sys.modules[name], _Stub):
+                del sys.modules[name]  # a stub imported inside the block
         for key, value in saved_globals.items():
             if isinstance(namespace.get(key), _Stub):
                 namespace[key] = value

@@ -6,16 +6,28 @@ None, bool, int, float, str, bytes, list, tuple, dict. A subclass counts as its 
 type's own methods, so an object whose ``==`` always says True cannot pass; ``True`` is not ``1``,
 ``3.0`` is not ``3`` and a tuple is not a list. On a mismatch it raises :class:`CheckFailed` (an
 ``AssertionError``) whose message says where the two values differ and how, in words a learner
-can act on. It never shows the test's source.
+can act on, the difference first (Validate shows only the start of a long message). It never
+shows the test's source, and IPython hides these helpers' own frames from the traceback
+(``__tracebackhide__``), so a learner sees the test line that failed and the message.
 """
 
 from __future__ import annotations
 
 import math
+import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CheckFailed", "check", "check_raises", "describe", "first_difference", "kind"]
+__all__ = [
+    "CheckFailed",
+    "check",
+    "check_raises",
+    "describe",
+    "first_difference",
+    "hide_helper_frames",
+    "kind",
+]
 
 _KINDS = (bool, int, float, str, bytes, list, tuple, dict)  # bool before int: it is a subclass
 _MAX_REPR = 120
@@ -120,9 +132,9 @@ def check(
     ``call`` names what was checked (for example ``"mean_of_valid([1.0, None])"``); the
     message says the difference first, then the call. Floats may differ by ``rel_tol``/``abs_tol``.
     """
+    __tracebackhide__ = True  # IPython shows the learner's call and the message, not this frame
     found = first_difference(actual, expected, "result", rel_tol, abs_tol)
     if found:
-        # The difference first: Validate shows only the start of a long message.
         raise CheckFailed(f"{found}; in {call}") from None
 
 
@@ -130,6 +142,7 @@ def check_raises(
     func: Callable[..., Any], args: tuple, error: type[BaseException], call: str
 ) -> None:
     """Raise :class:`CheckFailed` unless ``func(*args)`` raises ``error`` (or a subclass)."""
+    __tracebackhide__ = True  # IPython shows the learner's call and the message, not this frame
     try:
         result = func(*args)
     except error:
@@ -139,3 +152,45 @@ def check_raises(
             f"{call} should raise {error.__name__}, but raised {type(exc).__name__}: {exc}"
         ) from None
     raise CheckFailed(f"{call} should raise {error.__name__}, but returned {describe(result)}")
+
+
+def _without_helper_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """The traceback without the frames of course's helpers that set ``__tracebackhide__``."""
+    kept = []
+    while tb is not None:
+        frame = tb.tb_frame
+        helper = str(frame.f_globals.get("__name__", "")).startswith("course.")
+        if not (helper and frame.f_locals.get("__tracebackhide__") is True):
+            kept.append(tb)
+        tb = tb.tb_next
+    for first, second in zip(kept, kept[1:], strict=False):
+        first.tb_next = second
+    if kept:
+        kept[-1].tb_next = None
+    return kept[0] if kept else None
+
+
+def hide_helper_frames(shell: Any = None) -> bool:
+    """Make IPython show a failed check as the learner's line and the message.
+
+    IPython skips frames that set ``__tracebackhide__`` except the last one, which for a failed
+    check is the helper's own ``raise``. This registers a handler for :class:`CheckFailed` and
+    ``ByHandError`` that drops the helpers' frames and shows the rest as IPython would. ``shell``
+    defaults to the running IPython; returns False when there is none (plain Python).
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")  # no IPython loaded: no shell, and no import cost
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return False
+    from course.learner.byhand import ByHandError
+
+    def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None):
+        shell.showtraceback((etype, value, _without_helper_frames(tb)), tb_offset=tb_offset)
+        return []
+
+    shell.set_custom_exc((CheckFailed, ByHandError), handler)
+    return True
+
+
+hide_helper_frames()

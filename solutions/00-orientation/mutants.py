@@ -55,6 +55,15 @@ def count_by_host(records):
             counts[host] = counts.get(host, 1) + 1
     return counts
 
+# %% mutant count-by-host: `if host:` drops the empty-string host, which the text calls a host name
+def count_by_host(records):
+    counts = {}
+    for record in records:
+        host = record.get("host")
+        if host:
+            counts[host] = counts.get(host, 0) + 1
+    return counts
+
 # %% mutant bucket-start: float division truncates toward zero and loses precision
 def bucket_start(ts_ns, width_ns):
     if width_ns <= 0:
@@ -115,6 +124,24 @@ def rolling_mean(values, window):
         lo, hi = i - half, i - half + window
         out.append(None if lo < 0 or hi > len(values) else sum(values[lo:hi]) / window)
     return out
+
+# %% mutant rolling-mean: a window as long as the whole list is treated as too long
+def rolling_mean(values, window):
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    if window >= len(values):
+        return [None] * len(values)
+    return [None if i < window - 1 else sum(values[i - window + 1 : i + 1]) / window
+            for i in range(len(values))]
+
+# %% mutant rolling-mean: an empty list returns [] before the window is checked
+def rolling_mean(values, window):
+    if not values:
+        return []
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    return [None if i < window - 1 else sum(values[i - window + 1 : i + 1]) / window
+            for i in range(len(values))]
 
 # %% alternative mean-of-valid: statistics.fmean after filtering
 def mean_of_valid(values):

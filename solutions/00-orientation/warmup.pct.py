@@ -95,7 +95,8 @@ print("mean_of_valid: public tests passed")
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
 _rng = course.rng(1)
-_cases = [[0.0, None, 2.0], [0.0, 0.0], [-1.5], [None, 0.0], [5.0] * 7]
+_cases = [[], [None], [None] * 4, [0.0], [0.0, None, 2.0], [0.0, 0.0], [-1.5], [None, 0.0],
+          [5.0] * 7, [-2.0, 2.0], [1e300, 1e300]]
 for _ in range(60):
     _n = int(_rng.integers(0, 12))
     _cases.append([None if _rng.random() < 0.3 else float(_rng.choice([0.0, _rng.normal(10, 5)]))
@@ -156,6 +157,9 @@ for _trial in range(40):
         elif _kind < 0.9:
             _r["host"] = None
         _records.append(_r)
+    if _trial % 4 == 0:  # any string is a host name: the empty string too, and "0", " ", "None"
+        _records += [{"host": h, "cpu": 1.0} for h in ("", "0", " ", "None", "") if _rng.random() < 0.7]
+        _records.insert(0, {"host": ""})
     # The oracle: Arrow's group-by over the same records, nulls dropped.
     _table = pa.Table.from_pylist(_records, schema=pa.schema([("host", pa.string()), ("cpu", pa.float64())]))
     _table = _table.filter(pc.is_valid(_table["host"]))
@@ -284,15 +288,20 @@ print("rolling_mean: public tests passed")
 import pandas as _pd
 
 _rng = course.rng(4)
+_cases = [([], 1), ([], 5), ([2.0], 1), ([2.0], 2), ([1.0, 3.0], 2), ([1.0, 3.0], 3),
+          ([4.0, -4.0, 8.0], 3), ([4.0, -4.0, 8.0], 4), ([0.5] * 10, 10), ([0.5] * 10, 11)]
 for _trial in range(60):
     _values = [float(x) for x in _rng.normal(50, 20, size=int(_rng.integers(0, 40)))]
-    _window = int(_rng.integers(1, 10))
+    _window = int(_rng.integers(1, 10)) if _trial % 3 else max(1, len(_values))  # full length
+    _cases.append((_values, _window))
+for _values, _window in _cases:
     # The oracle: pandas' rolling mean (NaN where the window is not full).
     _expected = [None if _pd.isna(x) else float(x)
                  for x in _pd.Series(_values, dtype="float64").rolling(_window).mean()]
     check(rolling_mean(list(_values), _window), _expected,
           f"rolling_mean(<{len(_values)} values>, {_window})", rel_tol=1e-9, abs_tol=1e-9)
 check_raises(rolling_mean, ([1.0, 2.0], -1), ValueError, "rolling_mean([1.0, 2.0], -1)")
+check_raises(rolling_mean, ([], 0), ValueError, "rolling_mean([], 0)")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -29,6 +29,12 @@
 #    real `pyarrow.Array`.
 # 4. **Dictionary encoding** (2 points): indices and a dictionary, in pyarrow's order.
 #
+# Every exercise here is **by hand**: write it with plain Python (loops, `int`, `bytes`,
+# `bytearray`, `list`, `dict`, bit operations). The point is to know what the library does, so the
+# hidden tests run your functions with pyarrow and NumPy unreachable: a function that asks pyarrow
+# for the answer fails there with a `ByHandError`. pyarrow is only the **oracle**: the tests
+# compare your results with its buffers.
+#
 # Work as in the warm-up: replace `raise NotImplementedError()` in each answer cell, run the public
 # tests under it, ask `course.hint("<exercise id>")` when stuck, and press **Validate** at the end.
 # Hidden tests compare your results with pyarrow's buffers on many generated inputs, including
@@ -56,8 +62,11 @@ from course.learner.checking import check
 # # -> {"host": ["a", "b"], "cpu": [1.5, None]}
 # ```
 #
+# Any other value, including a falsy one such as `0`, `0.0`, `""` or `False`, is kept as it is.
+#
 # This is what `pa.Table.from_pylist(rows, schema=...)` does before it builds buffers; the hidden
-# tests compare your columns with its result. Exercise id: `rows-to-columns`.
+# tests compare your columns with its result (by hand: your function may not call it).
+# Exercise id: `rows-to-columns`.
 
 # %% nbgrader={"grade": false, "grade_id": "rows-to-columns", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def rows_to_columns(rows: list[dict], names: list[str]) -> dict[str, list]:
@@ -97,13 +106,26 @@ for _trial in range(60):
     _names = [n for n in ("requests", "host", "cpu") if _rng.random() < 0.9] or ["cpu"]
     # The oracle: pyarrow's own conversion of records to columns.
     _expected = pa.Table.from_pylist(_rows, schema=_schema).select(_names).to_pydict()
-    _got = rows_to_columns([dict(r) for r in _rows], list(_names))
+    with course.by_hand("pyarrow", "numpy"):
+        _got = rows_to_columns([dict(r) for r in _rows], list(_names))
     check(_got, _expected, f"rows_to_columns(<{len(_rows)} records>, {_names})")
     check(list(_got), _names, f"the key order of rows_to_columns(<{len(_rows)} records>, {_names})")
     if len(_names) > 1 and _rows:
         _got[_names[0]].append("probe")
         check(len(_got[_names[1]]), len(_rows), "column lists must be separate lists (one changed "
               "another: do they share one list object?)")
+# Each stated rule on records written out by hand: falsy values are kept, a name that no record
+# has gives a column of nulls, keys not in names are ignored, no names give no columns.
+_schema = pa.schema([("n", pa.int64()), ("s", pa.string()), ("x", pa.float64()), ("b", pa.bool_()),
+                     ("never", pa.string())])
+_rows = [{"n": 0, "s": "", "x": 0.0, "b": False, "other": 1}, {"n": None, "s": "a"}, {},
+         {"b": True, "x": -0.5, "n": 7}]
+for _names in (["n", "s", "x", "b"], ["b", "never", "n"], ["never"], ["s"], []):
+    _expected = pa.Table.from_pylist(_rows, schema=_schema).select(_names).to_pydict()
+    with course.by_hand("pyarrow", "numpy"):
+        _got = rows_to_columns([dict(r) for r in _rows], list(_names))
+    check(_got, _expected, f"rows_to_columns({_rows!r}, {_names!r})")
+    check(list(_got), _names, f"the key order of rows_to_columns(<4 records>, {_names!r})")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -127,7 +149,8 @@ for _trial in range(60):
 # - `pack_validity(valid)`: a `bytes` of `ceil(len(valid) / 8)` bytes (so `b""` for no values);
 # - `is_valid(bitmap, offset, i)`: `True` if value `i` of a slice starting at `offset` is valid.
 #
-# Exercise id: `validity-bitmap`.
+# By hand: `pa.array(valid).buffers()` would hand you the bitmap, and the hidden tests make it
+# unreachable. Exercise id: `validity-bitmap`.
 
 # %% nbgrader={"grade": false, "grade_id": "validity-bitmap", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def pack_validity(valid: list[bool]) -> bytes:
@@ -174,23 +197,30 @@ for _trial in range(150):
     _nbytes = (_n + 7) // 8
     # The oracle: the bytes of pyarrow's validity buffer.
     _expected = _arr.buffers()[0].to_pybytes()[:_nbytes]
-    _got = pack_validity([v is not None for v in _values])
-    check(_got, _expected, f"pack_validity(<{_n} flags, trial {_trial}>)")
+    _flags = [v is not None for v in _values]
     # Read bits back from slices of the same array: pyarrow's slice keeps the parent's bitmap.
     _off = int(_rng.integers(0, _n))
     _slice = _arr.slice(_off, int(_rng.integers(0, _n - _off + 1)))
-    _bitmap = _slice.buffers()[0].to_pybytes()
-    for _i in range(len(_slice)):
-        check(is_valid(_bitmap, _slice.offset, _i), _slice[_i].is_valid,
-              f"is_valid(<bitmap>, offset={_slice.offset}, i={_i})")
-# All valid: pyarrow reads your bitmap back through Array.from_buffers.
-for _n in (1, 7, 8, 9, 64, 65):
-    _flags = [bool(_rng.random() < 0.5) for _ in range(_n)]
-    _bits = pack_validity(_flags)
+    _bitmap, _offset = _slice.buffers()[0].to_pybytes(), _slice.offset
+    _expected_bits = _slice.is_valid().to_pylist()
+    with course.by_hand("pyarrow", "numpy"):
+        _got = pack_validity(list(_flags))
+        _got_bits = [is_valid(_bitmap, _offset, _i) for _i in range(len(_expected_bits))]
+    check(_got, _expected, f"pack_validity(<{_n} flags, trial {_trial}>)")
+    for _i, (_g, _e) in enumerate(zip(_got_bits, _expected_bits, strict=True)):
+        check(_g, _e, f"is_valid(<bitmap>, offset={_offset}, i={_i})")
+# pyarrow reads your bitmap back through Array.from_buffers; no values, all valid, all null.
+_cases = [[], [True], [False] * 8, [True] * 8, [False] * 9, [True] * 64, [True] * 65]
+_cases += [[bool(_rng.random() < 0.5) for _ in range(_n)] for _n in (1, 7, 8, 9, 15, 16, 17, 64, 65)]
+for _flags in _cases:
+    _n = len(_flags)
+    with course.by_hand("pyarrow", "numpy"):
+        _bits = pack_validity(list(_flags))
+    check(len(_bits), (_n + 7) // 8, f"the length of pack_validity(<{_n} flags>)")
     _data = pa.py_buffer(np.zeros(_n, dtype="<i8").tobytes())
     _back = pa.Array.from_buffers(pa.int64(), _n, [pa.py_buffer(_bits), _data])
-    check(_back.is_valid().to_pylist(), _flags, f"pyarrow reading pack_validity(<{_n} flags>)")
-    check(_bits[-1] >> (_n % 8) if _n % 8 else 0, 0, f"the padding bits of pack_validity(<{_n} flags>)")
+    check(_back.is_valid().to_pylist(), _flags, f"pyarrow reading pack_validity({_flags!r})")
+    check(_bits[-1] >> (_n % 8) if _n % 8 else 0, 0, f"the padding bits of pack_validity({_flags!r})")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -211,6 +241,8 @@ for _n in (1, 7, 8, 9, 64, 65):
 # 4 bytes each, **little-endian** (least significant byte first), signed. The public tests then
 # assemble a real `pa.Array` from your buffers with `pa.Array.from_buffers`.
 #
+# By hand: `pa.array(values).buffers()` and NumPy's `tobytes()` would hand you both buffers, and
+# the hidden tests make them unreachable (`int.to_bytes` and the `struct` module are plain Python).
 # Exercise id: `string-buffers`.
 
 # %% nbgrader={"grade": false, "grade_id": "string-buffers", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -256,41 +288,56 @@ print("string buffers: public tests passed")
 ### BEGIN HIDDEN TESTS
 _rng = course.rng(13)
 _alphabet = ["a", "b", "z", " ", "é", "ß", "漢", "字", "🙂", "\n", "\x00"]
+_cases = [[], [None], [""], [None, None], ["", None, ""], ["é"], ["🙂", None, "ab"]]
 for _trial in range(120):
     _n = int(_rng.integers(0, 20))
-    _values = [None if _rng.random() < 0.2 else
-               "".join(_rng.choice(_alphabet) for _ in range(int(_rng.integers(0, 6))))
-               for _ in range(_n)]
+    _cases.append([None if _rng.random() < 0.2 else
+                   "".join(_rng.choice(_alphabet) for _ in range(int(_rng.integers(0, 6))))
+                   for _ in range(_n)])
+for _values in _cases:
+    _n = len(_values)
     _arr = pa.array(_values, type=pa.string())
     _nbytes = 4 * (_n + 1)
     # The oracle: pyarrow's offsets and data buffers.
     _exp_offsets = np.frombuffer(_arr.buffers()[1], dtype="<i4", count=_n + 1).tolist()
     _exp_data = _arr.buffers()[2].to_pybytes()[: _exp_offsets[-1]] if _arr.buffers()[2] else b""
-    _got = string_offsets_and_data(list(_values))
+    _exp_packed = _arr.buffers()[1].to_pybytes()[:_nbytes]
+    with course.by_hand("pyarrow", "numpy"):
+        _got = string_offsets_and_data(list(_values))
+        _packed = int32_le(list(_exp_offsets))
     check(_got, (_exp_offsets, _exp_data), f"string_offsets_and_data({_values!r})")
-    check(int32_le(_exp_offsets), _arr.buffers()[1].to_pybytes()[:_nbytes], f"int32_le({_exp_offsets})")
-    _built = pa.Array.from_buffers(pa.string(), _n, [_arr.buffers()[0], pa.py_buffer(int32_le(_got[0])),
+    check(_packed, _exp_packed, f"int32_le({_exp_offsets})")
+    _built = pa.Array.from_buffers(pa.string(), _n, [_arr.buffers()[0], pa.py_buffer(_packed),
                                                       pa.py_buffer(_got[1])])
     _built.validate(full=True)
     check(_built.to_pylist(), _values, f"the array assembled from your buffers for {_values!r}")
-check(int32_le([2**31 - 1]), b"\xff\xff\xff\x7f", "int32_le([2**31 - 1])")
+# Signed 32-bit little-endian: the oracle is NumPy's '<i4'.
+_ints = [[], [2**31 - 1], [-1], [-(2**31)], [0, 255, 256, 65_536, 2**24 + 1]]
+for _offsets in _ints:
+    _expected = np.array(_offsets, dtype="<i4").tobytes()
+    with course.by_hand("pyarrow", "numpy"):
+        _got = int32_le(list(_offsets))
+    check(_got, _expected, f"int32_le({_offsets})")
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 4: dictionary encoding (2 points)
 #
 # A column with few distinct values (hosts, regions, status codes) is stored far smaller as a
-# **dictionary** of the distinct values plus one small integer **index** per row. pyarrow's
-# `dictionary_encode()` lists the distinct values in **order of first appearance**, and a null
-# stays a null index (`None`); it is not put in the dictionary.
+# **dictionary** of the distinct values plus one small integer **index** per row. The Arrow format
+# lets the dictionary list its values in any order; pyarrow's `dictionary_encode()` lists them in
+# **order of first appearance**, and so must yours (the hidden tests compare with pyarrow's). A
+# null stays a null index (`None`); it is not put in the dictionary. The empty string `""` is a
+# value like any other.
 #
 # ```python
 # dictionary_encode(["b", "a", None, "b"])  # -> ([0, 1, None, 0], ["b", "a"])
 # dictionary_decode([0, 1, None, 0], ["b", "a"])  # -> ["b", "a", None, "b"]
 # ```
 #
-# Write both. `dictionary_encode` returns a `tuple` of the indices (a `list`) and the dictionary
-# (a `list`). Exercise id: `dictionary-encode`.
+# Write both, by hand (the hidden tests make pyarrow's `dictionary_encode` unreachable).
+# `dictionary_encode` returns a `tuple` of the indices (a `list`) and the dictionary (a `list`).
+# Exercise id: `dictionary-encode`.
 
 # %% nbgrader={"grade": false, "grade_id": "dictionary-encode", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def dictionary_encode(values: list[str | None]) -> tuple[list[int | None], list[str]]:
@@ -330,17 +377,22 @@ print("dictionary encoding: public tests passed")
 ### BEGIN HIDDEN TESTS
 _rng = course.rng(14)
 _words = ["eu-west", "us-east", "ap-south", "", "ok", "down", "Ω"]
+_cases = [[], [None], [None, None, None], [""], ["", None, "", "a"], ["a"] * 5, ["b", "a", "b", "a"]]
 for _trial in range(100):
-    _values = [None if _rng.random() < 0.15 else str(_rng.choice(_words))
-               for _ in range(int(_rng.integers(0, 30)))]
+    _cases.append([None if _rng.random() < 0.15 else str(_rng.choice(_words))
+                   for _ in range(int(_rng.integers(0, 30)))])
+for _values in _cases:
     # The oracle: pyarrow's dictionary_encode and dictionary_decode.
     _enc = pa.array(_values, type=pa.string()).dictionary_encode()
     _expected = (_enc.indices.to_pylist(), _enc.dictionary.to_pylist())
-    check(dictionary_encode(list(_values)), _expected, f"dictionary_encode({_values!r})")
     _idx, _dict = _expected
     _decoded = pa.DictionaryArray.from_arrays(pa.array(_idx, pa.int32()), pa.array(_dict, pa.string()))
-    check(dictionary_decode(list(_idx), list(_dict)), _decoded.dictionary_decode().to_pylist(),
-          f"dictionary_decode({_idx}, {_dict})")
+    _exp_decoded = _decoded.dictionary_decode().to_pylist()
+    with course.by_hand("pyarrow", "numpy"):
+        _got = dictionary_encode(list(_values))
+        _got_decoded = dictionary_decode(list(_idx), list(_dict))
+    check(_got, _expected, f"dictionary_encode({_values!r})")
+    check(_got_decoded, _exp_decoded, f"dictionary_decode({_idx}, {_dict})")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -35,6 +35,22 @@ def rows_to_columns(rows, names):
     return {name: [row.get(name) for row in rows] for name in seen}
 
 
+# %% mutant rows-to-columns: delegates to the library: pyarrow's Table.from_pylist does the work
+def rows_to_columns(rows, names):
+    import pyarrow as pa
+
+    table = pa.Table.from_pylist(rows)
+    return {
+        name: table[name].to_pylist() if name in table.column_names else [None] * len(rows)
+        for name in names
+    }
+
+
+# %% mutant rows-to-columns: `row.get(name) or None` turns falsy values (0, "", False) into nulls
+def rows_to_columns(rows, names):
+    return {name: [row.get(name) or None for row in rows] for name in names}
+
+
 # %% mutant validity-bitmap: most significant bit first
 def pack_validity(valid):
     out = bytearray((len(valid) + 7) // 8)
@@ -47,6 +63,22 @@ def pack_validity(valid):
 def is_valid(bitmap, offset, i):
     bit = offset + i
     return bool((bitmap[bit // 8] >> (7 - bit % 8)) & 1)
+
+
+# %% mutant validity-bitmap: delegates to the library: pyarrow's boolean array already is a bitmap
+def pack_validity(valid):
+    import pyarrow as pa
+
+    return pa.array(valid, pa.bool_()).buffers()[1].to_pybytes()[: (len(valid) + 7) // 8]
+
+
+# %% mutant validity-bitmap: returns the bytearray it built, not bytes
+def pack_validity(valid):
+    out = bytearray((len(valid) + 7) // 8)
+    for i, flag in enumerate(valid):
+        if flag:
+            out[i // 8] |= 1 << (i % 8)
+    return out
 
 
 # %% mutant validity-bitmap: drops the last, partial byte (floor instead of ceiling)
@@ -70,6 +102,29 @@ def pack_validity(valid):
         if not flag:
             out[i // 8] &= ~(1 << (i % 8)) & 0xFF
     return bytes(out)
+
+
+# %% mutant string-buffers: delegates to the library: reads pyarrow's own offsets and data buffers
+def string_offsets_and_data(values):
+    import numpy as np
+    import pyarrow as pa
+
+    arr = pa.array(values, pa.string())
+    offsets = np.frombuffer(arr.buffers()[1], dtype="<i4", count=len(values) + 1).tolist()
+    data = arr.buffers()[2]
+    return offsets, data.to_pybytes()[: offsets[-1]] if data is not None else b""
+
+
+# %% mutant string-buffers: delegates to the library: numpy packs the offsets
+def int32_le(offsets):
+    import numpy as np
+
+    return np.array(offsets, dtype="<i4").tobytes()
+
+
+# %% mutant string-buffers: unsigned offsets (the format's are signed 32-bit)
+def int32_le(offsets):
+    return b"".join(o.to_bytes(4, "little") for o in offsets)
 
 
 # %% mutant string-buffers: counts characters instead of UTF-8 bytes
@@ -116,6 +171,27 @@ def string_offsets_and_data(values):
             data += value.encode("utf-8")
         offsets.append(len(data))
     return offsets, data
+
+
+# %% mutant dictionary-encode: delegates to the library: pyarrow's dictionary_encode
+def dictionary_encode(values):
+    import pyarrow as pa
+
+    encoded = pa.array(values, pa.string()).dictionary_encode()
+    return encoded.indices.to_pylist(), encoded.dictionary.to_pylist()
+
+
+# %% mutant dictionary-encode: truthiness test treats the empty string as a null
+def dictionary_encode(values):
+    position = {}
+    indices = []
+    for v in values:
+        if not v:
+            indices.append(None)
+            continue
+        position.setdefault(v, len(position))
+        indices.append(position[v])
+    return indices, list(position)
 
 
 # %% mutant dictionary-encode: sorts the dictionary instead of first appearance
@@ -207,118 +283,185 @@ def dictionary_decode(indices, dictionary):
     return [dictionary[i] if i is not None else None for i in indices]
 
 
-# %% mutant rle-delta: forgets to emit the last run
-def rle_encode(values):
-    runs = []
-    if not values:
-        return runs
-    current, count = values[0], 0
-    for v in values:
-        if v == current:
-            count += 1
-        else:
-            runs.append((current, count))
-            current, count = v, 1
-    return runs
+# %% mutant delta-binary-packed: delegates to the library: pyarrow writes the page, a helper reads it
+def delta_binary_packed(values):
+    import pathlib
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from course.columnar.layout import first_page_payload
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "v.parquet"
+        schema = pa.schema([pa.field("v", pa.int64(), nullable=False)])
+        pq.write_table(
+            pa.table({"v": values}, schema=schema),
+            path,
+            use_dictionary=False,
+            compression="none",
+            column_encoding={"v": "DELTA_BINARY_PACKED"},
+        )
+        return first_page_payload(path)
 
 
-def rle_decode(runs):
-    return [v for v, n in runs for _ in range(n)]
+# %% mutant delta-binary-packed: delegates to the library: numpy.packbits does the bit-packing
+def bit_pack(values, width):
+    import numpy as np
+
+    bits = np.array([(v >> j) & 1 for v in values for j in range(width)], dtype=np.uint8)
+    return np.packbits(bits, bitorder="little").tobytes()
 
 
-def delta_decode(deltas):
-    out = []
-    for d in deltas:
-        out.append(out[-1] + d if out else d)
-    return out
+# %% mutant delta-binary-packed: bit_pack fills each byte from its most significant bit
+def bit_pack(values, width):
+    bits = [(v >> j) & 1 for v in values for j in range(width)]
+    out = bytearray((len(bits) + 7) // 8)
+    for i, bit in enumerate(bits):
+        out[i // 8] |= bit << (7 - i % 8)
+    return bytes(out)
 
 
-# %% mutant rle-delta: runs as [value, length] lists, not tuples
-def rle_encode(values):
-    runs = []
-    for v in values:
-        if runs and runs[-1][0] == v:
-            runs[-1][1] += 1
-        else:
-            runs.append([v, 1])
-    return runs
+# %% mutant delta-binary-packed: zigzag forgets the - 1 for negative numbers
+def zigzag(n):
+    return 2 * n if n >= 0 else -2 * n
 
 
-def rle_decode(runs):
-    return [v for v, n in runs for _ in range(n)]
+# %% mutant delta-binary-packed: uleb128 loops while n > 0x80, so 128 becomes one byte 0x80
+def uleb128(n):
+    out = bytearray()
+    while n > 0x80:
+        out.append(0x80 | (n & 0x7F))
+        n >>= 7
+    out.append(n)
+    return bytes(out)
 
 
-def delta_decode(deltas):
-    out = []
-    for d in deltas:
-        out.append(out[-1] + d if out else d)
-    return out
+# %% mutant delta-binary-packed: uleb128 writes the most significant group first
+def uleb128(n):
+    groups = [n & 0x7F]
+    n >>= 7
+    while n:
+        groups.append(n & 0x7F)
+        n >>= 7
+    groups.reverse()
+    return bytes([g | 0x80 for g in groups[:-1]] + [groups[-1]])
 
 
-# %% mutant rle-delta: delta_decode adds each delta to the previous delta, not the previous value
-def rle_encode(values):
-    runs = []
-    for v in values:
-        if runs and runs[-1][0] == v:
-            runs[-1] = (v, runs[-1][1] + 1)
-        else:
-            runs.append((v, 1))
-    return runs
+# %% mutant delta-binary-packed: one min_delta for all the deltas, not one per block
+def delta_binary_packed(values):
+    out = bytearray(uleb128(256) + uleb128(4) + uleb128(len(values)) + uleb128(zigzag(values[0])))
+    deltas = [b - a for a, b in zip(values, values[1:], strict=False)]
+    min_delta = min(deltas, default=0)
+    for start in range(0, len(deltas), 256):
+        block = deltas[start : start + 256]
+        out += uleb128(zigzag(min_delta))
+        widths, packed = bytearray(), bytearray()
+        for m in range(4):
+            part = [d - min_delta for d in block[64 * m : 64 * m + 64]]
+            widths.append(max(part).bit_length() if part else 0)
+            if part:
+                packed += bit_pack(part + [0] * (64 - len(part)), widths[-1])
+        out += widths + packed
+    return bytes(out)
 
 
-def rle_decode(runs):
-    return [v for v, n in runs for _ in range(n)]
+# %% mutant delta-binary-packed: one bit width for the whole block, not one per miniblock
+def delta_binary_packed(values):
+    out = bytearray(uleb128(256) + uleb128(4) + uleb128(len(values)) + uleb128(zigzag(values[0])))
+    deltas = [b - a for a, b in zip(values, values[1:], strict=False)]
+    for start in range(0, len(deltas), 256):
+        block = deltas[start : start + 256]
+        low = min(block)
+        width = max(d - low for d in block).bit_length()
+        used = (len(block) + 63) // 64
+        out += uleb128(zigzag(low)) + bytes([width] * used + [0] * (4 - used))
+        for m in range(used):
+            part = [d - low for d in block[64 * m : 64 * m + 64]]
+            out += bit_pack(part + [0] * (64 - len(part)), width)
+    return bytes(out)
 
 
-def delta_decode(deltas):
-    return [d + deltas[i - 1] if i else d for i, d in enumerate(deltas)]
+# %% mutant delta-binary-packed: does not pad the last miniblock to 64 values
+def delta_binary_packed(values):
+    out = bytearray(uleb128(256) + uleb128(4) + uleb128(len(values)) + uleb128(zigzag(values[0])))
+    deltas = [b - a for a, b in zip(values, values[1:], strict=False)]
+    for start in range(0, len(deltas), 256):
+        block = deltas[start : start + 256]
+        low = min(block)
+        widths, packed = bytearray(), bytearray()
+        for m in range(4):
+            part = [d - low for d in block[64 * m : 64 * m + 64]]
+            widths.append(max(part).bit_length() if part else 0)
+            packed += bit_pack(part, widths[-1])
+        out += uleb128(zigzag(low)) + widths + packed
+    return bytes(out)
 
 
-# %% mutant rle-delta: delta_encode indexes values[0] and fails on an empty list
-def rle_encode(values):
-    runs = []
-    for v in values:
-        if runs and runs[-1][0] == v:
-            runs[-1] = (v, runs[-1][1] + 1)
-        else:
-            runs.append((v, 1))
-    return runs
+# %% mutant delta-binary-packed: blocks of 128 deltas in 4 miniblocks of 32 (another writer's choice)
+def delta_binary_packed(values):
+    out = bytearray(uleb128(128) + uleb128(4) + uleb128(len(values)) + uleb128(zigzag(values[0])))
+    deltas = [b - a for a, b in zip(values, values[1:], strict=False)]
+    for start in range(0, len(deltas), 128):
+        block = deltas[start : start + 128]
+        low = min(block)
+        widths, packed = bytearray(), bytearray()
+        for m in range(4):
+            part = [d - low for d in block[32 * m : 32 * m + 32]]
+            widths.append(max(part).bit_length() if part else 0)
+            if part:
+                packed += bit_pack(part + [0] * (32 - len(part)), widths[-1])
+        out += uleb128(zigzag(low)) + widths + packed
+    return bytes(out)
 
 
-def rle_decode(runs):
-    return [v for v, n in runs for _ in range(n)]
+# %% mutant delta-binary-packed: pads the last block with zero deltas up to 256
+def delta_binary_packed(values):
+    out = bytearray(uleb128(256) + uleb128(4) + uleb128(len(values)) + uleb128(zigzag(values[0])))
+    deltas = [b - a for a, b in zip(values, values[1:], strict=False)]
+    for start in range(0, len(deltas), 256):
+        block = deltas[start : start + 256]
+        block += [0] * (256 - len(block))
+        low = min(block)
+        parts = [[d - low for d in block[64 * m : 64 * m + 64]] for m in range(4)]
+        widths = [max(p).bit_length() for p in parts]
+        out += uleb128(zigzag(low)) + bytes(widths)
+        for part, width in zip(parts, widths, strict=True):
+            out += bit_pack(part, width)
+    return bytes(out)
 
 
-def delta_encode(values):
-    return [values[0]] + [b - a for a, b in zip(values, values[1:], strict=False)]
+# %% alternative delta-binary-packed: the C formula for zigzag, one big int for bit_pack, a bit writer
+def zigzag(n):
+    return (n << 1) ^ (n >> 63)
 
 
-def delta_decode(deltas):
-    out = []
-    for d in deltas:
-        out.append(out[-1] + d if out else d)
-    return out
+def uleb128(n):
+    return bytes([n]) if n < 0x80 else bytes([0x80 | (n & 0x7F)]) + uleb128(n >> 7)
 
 
-# %% alternative rle-delta: itertools.groupby and itertools.accumulate
-def rle_encode(values):
-    import itertools
-
-    return [(key, len(list(group))) for key, group in itertools.groupby(values)]
-
-
-def rle_decode(runs):
-    return [v for v, n in runs for _ in range(n)]
+def bit_pack(values, width):
+    number = 0
+    for k, value in enumerate(values):
+        number |= value << (k * width)
+    return number.to_bytes((len(values) * width + 7) // 8, "little")
 
 
-def delta_encode(values):
-    return [b - a for a, b in zip([0, *values], values, strict=False)]
+def delta_binary_packed(values):
+    def block_bytes(block):
+        low = min(block)
+        minis = [[d - low for d in block[i : i + 64]] for i in range(0, len(block), 64)]
+        widths = [max(m).bit_length() for m in minis] + [0] * (4 - len(minis))
+        body = b"".join(
+            bit_pack(m + [0] * (64 - len(m)), w)
+            for m, w in zip(minis, widths[: len(minis)], strict=True)
+        )
+        return uleb128(zigzag(low)) + bytes(widths) + body
 
-
-def delta_decode(deltas):
-    import itertools
-
-    return list(itertools.accumulate(deltas))
+    deltas = [values[i] - values[i - 1] for i in range(1, len(values))]
+    head = uleb128(256) + uleb128(4) + uleb128(len(values)) + uleb128(zigzag(values[0]))
+    return head + b"".join(block_bytes(deltas[i : i + 256]) for i in range(0, len(deltas), 256))
 
 
 # %% mutant prune-row-groups: treats high as inclusive (reads a group whose min equals high)
@@ -384,6 +527,40 @@ def row_groups_to_read(stats, low, high):
     return keep
 
 
+# %% mutant prune-row-groups: a bound of 0.0 counts as no bound (truthiness instead of `is None`)
+def row_groups_to_read(stats, low, high):
+    keep = []
+    for i, g in enumerate(stats):
+        if g["null_count"] == g["num_rows"]:
+            continue
+        if g["min"] is None:
+            keep.append(i)
+            continue
+        if low and g["max"] < low:
+            continue
+        if high and g["min"] >= high:
+            continue
+        keep.append(i)
+    return keep
+
+
+# %% mutant prune-row-groups: skips every row group with a null, not only the all-null ones
+def row_groups_to_read(stats, low, high):
+    keep = []
+    for i, g in enumerate(stats):
+        if g["null_count"] > 0:
+            continue
+        if g["min"] is None:
+            keep.append(i)
+            continue
+        if low is not None and g["max"] < low:
+            continue
+        if high is not None and g["min"] >= high:
+            continue
+        keep.append(i)
+    return keep
+
+
 # %% alternative prune-row-groups: a predicate per group and a comprehension
 def row_groups_to_read(stats, low, high):
     def may_match(g):
@@ -432,6 +609,17 @@ def choose_layout():
     return {
         "sort_by": [["host", "ascending"], ["time", "ascending"]],
         "row_group_size": 1_000_000,
+        "compression": "zstd",
+        "use_dictionary": ["host", "region", "status"],
+        "column_encoding": {"time": "DELTA_BINARY_PACKED"},
+    }
+
+
+# %% mutant layout-design: 3,000-row groups: fine for host-0007's hour 2, but an hour that straddles two groups reads 6,000 rows
+def choose_layout():
+    return {
+        "sort_by": [["host", "ascending"], ["time", "ascending"]],
+        "row_group_size": 3_000,
         "compression": "zstd",
         "use_dictionary": ["host", "region", "status"],
         "column_encoding": {"time": "DELTA_BINARY_PACKED"},
@@ -531,6 +719,27 @@ def host_summary(table):
             "requests": pc.sum(part["requests"]).as_py(),
         }
     return out
+
+
+# %% mutant fast-aggregate: fills null latency with 0.0, so an all-null host reports 0.0, not None
+def host_summary(table):
+    import pyarrow.compute as pc
+
+    at = table.column_names.index("latency_ms")
+    table = table.set_column(at, "latency_ms", pc.fill_null(table["latency_ms"], 0.0))
+    g = table.group_by("host").aggregate(
+        [("cpu", "mean"), ("latency_ms", "max"), ("requests", "sum")]
+    )
+    return {
+        h: {"mean_cpu": c, "max_latency_ms": m, "requests": r}
+        for h, c, m, r in zip(
+            g["host"].to_pylist(),
+            g["cpu_mean"].to_pylist(),
+            g["latency_ms_max"].to_pylist(),
+            g["requests_sum"].to_pylist(),
+            strict=True,
+        )
+    }
 
 
 # %% alternative fast-aggregate: group_by, then to_pylist rows
