@@ -73,23 +73,23 @@ class GatedDict(MutableMapping):
         """How many times all parties met at a missing key."""
         return self._gate.met
 
-    def _missing(self, key: Any) -> bool:
+    def _lookup(self, key: Any) -> tuple[bool, Any]:
+        """``(found, value)`` decided now; on a miss, wait at the gate before answering."""
         with self._lock:
-            missing = key not in self._data
-        if missing:
+            found = key in self._data
+            value = self._data.get(key)
+        if not found:
             self._gate.arrive()
-        return missing
+        return found, value
 
     def __contains__(self, key: object) -> bool:
-        return not self._missing(key)
+        return self._lookup(key)[0]
 
     def __getitem__(self, key: Any) -> Any:
-        if self._missing(key):
-            with self._lock:
-                if key not in self._data:
-                    raise KeyError(key)
-        with self._lock:
-            return self._data[key]
+        found, value = self._lookup(key)
+        if not found:
+            raise KeyError(key)
+        return value
 
     def get(self, key: Any, default: Any = None) -> Any:
         try:
