@@ -279,3 +279,28 @@ def test_run_threads_reports_errors_and_stuck_threads():
 def test_rendezvous_times_out_without_raising():
     gate = Rendezvous(2, timeout=0.05)
     assert gate.arrive() is False and gate.met == 0
+
+
+def test_seeded_run_works_inside_a_running_loop_and_times_out():
+    async def inner():
+        return run(asyncio.sleep(5, result="done"), seed=1)
+
+    assert asyncio.run(inner()) == "done"
+
+    async def forever():
+        await asyncio.get_running_loop().create_future()
+
+    with pytest.raises(TimeoutError, match="waiting for something"):
+        run(forever(), seed=0, timeout=0.2)
+    assert run(asyncio.sleep(0, result=3), seed=None) == 3
+
+
+def test_bench_prints_ratios_and_rejects_bad_options(capsys):
+    from course.concurrency import bench
+
+    assert bench.main(["--n", "1000", "--threads", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "per second" in out and "queue hand-off" in out and "1.0x" in out
+    assert bench.main(["--n", "10"]) == 2
+    assert bench.main(["--threads", "9"]) == 2
+    assert "between 2 and 5" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -68,15 +69,43 @@ def loop_factory(seed: int, virtual_time: bool = True):
     return make
 
 
-def run(main: Coroutine[Any, Any, T], seed: int = 0, virtual_time: bool = True) -> T:
+def run(
+    main: Coroutine[Any, Any, T],
+    seed: int | None = 0,
+    virtual_time: bool = True,
+    timeout: float = 30.0,
+) -> T:
     """Run the coroutine ``main`` to completion on a fresh :class:`SeededEventLoop`.
 
-    Like ``asyncio.run``: the loop is closed afterwards, and tasks still pending are cancelled.
+    ``seed=None`` uses asyncio's default loop instead (first in, first out, real time). Like
+    ``asyncio.run``, the loop is closed afterwards and tasks still pending are cancelled. The loop
+    runs in a helper thread, so this works inside Jupyter (whose cells already run in an event
+    loop, where ``asyncio.run`` refuses); after ``timeout`` real seconds it gives up with
+    ``TimeoutError`` (a task waiting for ever costs seconds, not a hung notebook).
     """
     if not asyncio.iscoroutine(main):
         raise TypeError(
             f"run() takes a coroutine, got {type(main).__name__}: call your async function, "
             "e.g. run(main(), seed=0), not run(main, seed=0)"
         )
-    with asyncio.Runner(loop_factory=loop_factory(seed, virtual_time)) as runner:
-        return runner.run(main)
+    factory = None if seed is None else loop_factory(seed, virtual_time)
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            with asyncio.Runner(loop_factory=factory) as runner:
+                box["result"] = runner.run(main)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True, name=f"seeded-loop-{seed}")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise TimeoutError(
+            f"the event loop (seed {seed}) was still running after {timeout:g} s of real time: "
+            "is a task waiting for something that never happens?"
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["result"]

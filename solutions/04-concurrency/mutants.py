@@ -5,7 +5,13 @@ answer cell (the others keep the solution's code). The set-up cells have importe
 threading, course, the explorer (explore, replay), the lecture models and the overlap helpers.
 """
 
-import math  # noqa: F401 - for the linter: the set-up cell imports it
+import asyncio  # noqa: F401 - for the linter: the set-up cells import these
+import contextlib  # noqa: F401
+import math  # noqa: F401
+import queue  # noqa: F401
+import threading  # noqa: F401
+
+Guard = _background = None  # defined by the answer cells
 
 
 # %% mutant be-the-scheduler in interleavings.ipynb: runs the threads one after the other
@@ -379,3 +385,427 @@ def get():
     yield ("notify_all", "changed")
     yield ("release", "lock")
     return first
+
+
+# %% mutant pipeline in tasks.ipynb: one sentinel for the whole pool (the other workers wait on)
+def run_pipeline(jobs, work, workers):
+    tasks, results, errors, stop = queue.Queue(), [None] * len(jobs), [], object()
+
+    def worker():
+        while True:
+            item = tasks.get()
+            if item is stop:
+                return
+            index, job = item
+            try:
+                results[index] = work(job)
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for item in enumerate(jobs):
+        tasks.put(item)
+    tasks.put(stop)
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+# %% mutant pipeline in tasks.ipynb: results in the order they finish, not the order of jobs
+def run_pipeline(jobs, work, workers):
+    tasks, results, errors, stop = queue.Queue(), queue.Queue(), [], object()
+
+    def worker():
+        while True:
+            job = tasks.get()
+            if job is stop:
+                return
+            try:
+                results.put(work(job))
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for job in jobs:
+        tasks.put(job)
+    for _ in threads:
+        tasks.put(stop)
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [results.get() for _ in jobs]
+
+
+# %% mutant pipeline in tasks.ipynb: a worker's exception is lost with its thread
+def run_pipeline(jobs, work, workers):
+    tasks, results, stop = queue.Queue(), [None] * len(jobs), object()
+
+    def worker():
+        while True:
+            item = tasks.get()
+            if item is stop:
+                return
+            index, job = item
+            try:
+                results[index] = work(job)
+            except Exception:
+                pass
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for item in enumerate(jobs):
+        tasks.put(item)
+    for _ in threads:
+        tasks.put(stop)
+    for thread in threads:
+        thread.join()
+    return results
+
+
+# %% mutant pipeline in tasks.ipynb: one job at a time in the calling thread (no pool)
+def run_pipeline(jobs, work, workers):
+    return [work(job) for job in jobs]
+
+
+# %% mutant pipeline in tasks.ipynb: raises before stopping the workers (threads left waiting)
+def run_pipeline(jobs, work, workers):
+    tasks, results, stop = queue.Queue(), queue.Queue(), object()
+
+    def worker():
+        while True:
+            item = tasks.get()
+            if item is stop:
+                return
+            index, job = item
+            try:
+                results.put((index, work(job), None))
+            except BaseException as exc:
+                results.put((index, None, exc))
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for item in enumerate(jobs):
+        tasks.put(item)
+    out = [None] * len(jobs)
+    for _ in jobs:
+        index, value, exc = results.get()
+        if exc is not None:
+            raise exc
+        out[index] = value
+    for _ in threads:
+        tasks.put(stop)
+    for thread in threads:
+        thread.join()
+    return out
+
+
+# %% alternative pipeline in tasks.ipynb: concurrent.futures.ThreadPoolExecutor.map
+def run_pipeline(jobs, work, workers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(work, jobs))
+
+
+# %% mutant mutex in tasks.ipynb: never locks (the guard works, but threads overlap)
+class Mutex:
+    def __init__(self, value):
+        self._value = value
+
+    def lock(self):
+        @contextlib.contextmanager
+        def holding():
+            guard = Guard(self)
+            try:
+                yield guard
+            finally:
+                guard._mutex = None
+
+        return holding()
+
+
+# %% mutant mutex in tasks.ipynb: the guard still works after the block
+class Mutex:
+    def __init__(self, value):
+        self._value = value
+        self._lock = threading.Lock()
+
+    def lock(self):
+        @contextlib.contextmanager
+        def holding():
+            with self._lock:
+                yield Guard(self)
+
+        return holding()
+
+
+# %% mutant mutex in tasks.ipynb: the lock stays held when the block raises
+class Mutex:
+    def __init__(self, value):
+        self._value = value
+        self._lock = threading.Lock()
+
+    def lock(self):
+        @contextlib.contextmanager
+        def holding():
+            self._lock.acquire()
+            guard = Guard(self)
+            yield guard
+            guard._mutex = None
+            self._lock.release()
+
+        return holding()
+
+
+# %% mutant mutex in tasks.ipynb: one lock shared by every Mutex (a class attribute)
+class Mutex:
+    _shared = threading.Lock()
+
+    def __init__(self, value):
+        self._value = value
+
+    def lock(self):
+        @contextlib.contextmanager
+        def holding():
+            with Mutex._shared:
+                guard = Guard(self)
+                try:
+                    yield guard
+                finally:
+                    guard._mutex = None
+
+        return holding()
+
+
+# %% mutant mutex in tasks.ipynb: keeps the value in a public attribute
+class Mutex:
+    def __init__(self, value):
+        self.value = value
+        self._lock = threading.Lock()
+
+    @property
+    def _value(self):
+        return self.value
+
+    @_value.setter
+    def _value(self, new):
+        self.value = new
+
+    def lock(self):
+        @contextlib.contextmanager
+        def holding():
+            with self._lock:
+                guard = Guard(self)
+                try:
+                    yield guard
+                finally:
+                    guard._mutex = None
+
+        return holding()
+
+
+# %% alternative mutex in tasks.ipynb: a hand-written context manager and a live flag
+class Guard:
+    def __init__(self, mutex):
+        self._cell = mutex._cell
+        self._live = True
+
+    @property
+    def value(self):
+        if not self._live:
+            raise RuntimeError("released")
+        return self._cell[0]
+
+    @value.setter
+    def value(self, new):
+        if not self._live:
+            raise RuntimeError("released")
+        self._cell[0] = new
+
+
+class Mutex:
+    def __init__(self, value):
+        self._cell = [value]
+        self._lock = threading.Lock()
+        self._guard = None
+
+    def lock(self):
+        return self
+
+    def __enter__(self):
+        self._lock.acquire()
+        self._guard = Guard(self)
+        return self._guard
+
+    def __exit__(self, *exc):
+        self._guard._live = False
+        self._lock.release()
+        return False
+
+
+# %% mutant crawler in tasks.ipynb: no limit (every fetch at once)
+async def crawl(urls, fetch, limit):
+    tasks = [asyncio.create_task(fetch(url)) for url in urls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+# %% mutant crawler in tasks.ipynb: one fetch at a time
+async def crawl(urls, fetch, limit):
+    return [await fetch(url) for url in urls]
+
+
+# %% mutant crawler in tasks.ipynb: a semaphore per task, so nothing is bounded
+async def crawl(urls, fetch, limit):
+    async def one(url):
+        async with asyncio.Semaphore(limit):
+            return await fetch(url)
+
+    tasks = [asyncio.create_task(one(url)) for url in urls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+# %% mutant crawler in tasks.ipynb: results in the order fetches finish
+async def crawl(urls, fetch, limit):
+    slots = asyncio.Semaphore(limit)
+
+    async def one(url):
+        async with slots:
+            return await fetch(url)
+
+    tasks = [asyncio.create_task(one(url)) for url in urls]
+    try:
+        return [await next_done for next_done in asyncio.as_completed(tasks)]
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+# %% mutant crawler in tasks.ipynb: on error, raises without cancelling the other fetches
+async def crawl(urls, fetch, limit):
+    slots = asyncio.Semaphore(limit)
+
+    async def one(url):
+        async with slots:
+            return await fetch(url)
+
+    return list(await asyncio.gather(*(one(url) for url in urls)))
+
+
+# %% mutant crawler in tasks.ipynb: cancels on error but does not wait for the cleanups
+async def crawl(urls, fetch, limit):
+    slots = asyncio.Semaphore(limit)
+
+    async def one(url):
+        async with slots:
+            return await fetch(url)
+
+    tasks = [asyncio.create_task(one(url)) for url in urls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        raise
+
+
+# %% alternative crawler in tasks.ipynb: asyncio.TaskGroup, unwrapping its ExceptionGroup
+async def crawl(urls, fetch, limit):
+    slots = asyncio.Semaphore(limit)
+
+    async def one(url):
+        async with slots:
+            return await fetch(url)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(url)) for url in urls]
+    except ExceptionGroup as errors:
+        raise errors.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
+# %% mutant async-state in tasks.ipynb: checks the balance, awaits, then debits (no lock)
+async def withdraw(account, lock, amount, approve):
+    if account["balance"] < amount:
+        return False
+    await approve(amount)
+    account["balance"] -= amount
+    return True
+
+
+# %% mutant async-state in tasks.ipynb: locks only the debit, after the await
+async def withdraw(account, lock, amount, approve):
+    if account["balance"] < amount:
+        return False
+    await approve(amount)
+    async with lock:
+        account["balance"] -= amount
+    return True
+
+
+# %% mutant async-state in tasks.ipynb: re-checks after the await and refuses instead
+async def withdraw(account, lock, amount, approve):
+    if account["balance"] < amount:
+        return False
+    await approve(amount)
+    if account["balance"] < amount:
+        return False
+    account["balance"] -= amount
+    return True
+
+
+# %% mutant async-state in tasks.ipynb: drops the task reference (the loop holds only a weak one)
+def spawn(coro):
+    return asyncio.create_task(coro)
+
+
+# %% mutant async-state in tasks.ipynb: keeps every task for ever
+def spawn(coro):
+    task = asyncio.create_task(coro)
+    _background.add(task)
+    return task
+
+
+# %% alternative async-state in tasks.ipynb: explicit acquire/release; a dict of live tasks
+async def withdraw(account, lock, amount, approve):
+    await lock.acquire()
+    try:
+        ok = account["balance"] >= amount
+        if ok:
+            await approve(amount)
+            account["balance"] = account["balance"] - amount
+    finally:
+        lock.release()
+    return ok
+
+
+def spawn(coro):
+    task = asyncio.create_task(coro)
+    key = id(task)
+    live = globals().setdefault("_live_tasks", {})
+    live[key] = task
+    task.add_done_callback(lambda done: live.pop(key, None))
+    return task
