@@ -461,7 +461,7 @@ for _case in range(6):
     _limit = int(_rng.integers(1, 5))
     for _seed in range(8):
         _f = _Fetcher()
-        _result, _error, _cleaned, _left = run(_observe(_urls, _f, _limit), seed=_seed)
+        _result, _error, _cleaned, _left = run(_observe(_urls, _f, _limit), seed=_seed, timeout=10)
         _what = f"crawl({_urls}, fetch, {_limit}) under loop seed {_seed}"
         check(_error, None, f"the error from {_what}")
         check(_result, [_u.upper() for _u in _urls], _what)
@@ -475,7 +475,7 @@ for _urls, _limit, _bad in ((["a", "bb", "ccccc", "dddddd"], 4, "bb"),
                             (["a", "bb"], 1, "a")):
     for _seed in range(8):
         _f = _Fetcher(fail=[_bad])
-        _result, _error, _cleaned, _left = run(_observe(_urls, _f, _limit), seed=_seed)
+        _result, _error, _cleaned, _left = run(_observe(_urls, _f, _limit), seed=_seed, timeout=10)
         _what = f"crawl({_urls}, fetch, {_limit}) when {_bad!r} fails, loop seed {_seed}"
         check(_error, f"cannot fetch {_bad}", f"the error raised by {_what}")
         check(_cleaned, sorted(_f.started), f"fetches cleaned up by the time {_what} raised")
@@ -512,7 +512,7 @@ async def withdraw(account: dict, lock, amount: int, approve) -> bool:
     async with lock:
         if account["balance"] < amount:
             return False
-        await approve(amount)
+        await approve(amount)  # still holding the lock: nobody else can check or debit
         account["balance"] -= amount
         return True
     ### END SOLUTION
@@ -571,7 +571,7 @@ async def _bank(amounts, start):
 for _amounts, _start in (([80, 80], 100), ([60, 50, 30, 20, 70], 100), ([10] * 6, 35),
                          ([5, 200, 5], 100), ([100, 1], 100)):
     for _seed in range(10):
-        _done, _final, _seen = run(_bank(list(_amounts), _start), seed=_seed)
+        _done, _final, _seen = run(_bank(list(_amounts), _start), seed=_seed, timeout=10)
         _what = f"withdrawals {_amounts} from {_start}, loop seed {_seed}"
         _taken = [_a for _a, _ok in zip(_amounts, _done, strict=True) if _ok]
         check(_final >= 0, True, f"the balance ({_final}) is not negative after {_what}")
@@ -610,7 +610,7 @@ async def _background_jobs(n):
 
 
 for _seed in range(3):
-    _finished, _kept = run(_background_jobs(4), seed=_seed)
+    _finished, _kept = run(_background_jobs(4), seed=_seed, timeout=10)
     check(_finished, [0, 1, 2, 3], f"background jobs that finished (loop seed {_seed})")
     check(_kept, 0, f"finished tasks still referenced after they were done (loop seed {_seed})")
 ### END HIDDEN TESTS
