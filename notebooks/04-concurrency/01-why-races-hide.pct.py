@@ -41,6 +41,7 @@ import threading
 
 from course.concurrency.explorer import explore, replay
 from course.concurrency.models import racy_increment
+from course.concurrency.overlap import CountingFactory, GatedDict, run_threads
 from course.learner.plotting import PALETTE, figure, show
 
 print(sys.version.split()[0])
@@ -119,9 +120,45 @@ print("updates lost in three trials:", losses)
 # Most trials lose updates, but how many, and whether any, depends on the machine and its load.
 # A test that runs this and checks the total could pass a thousand times and fail once in
 # production. Repeating a racy check is not a test. To *grade* concurrency we need to control the
-# order of events, instead of hoping for a bad one.
+# order of events, instead of hoping for a bad one. There are two ways, and this module uses both.
 #
-# ## Be the scheduler
+# ## Way 1: force the overlap with real threads
+#
+# Make the dangerous overlap happen on purpose. A get-or-create cache checks "is the key there?"
+# and, if not, builds the value: two threads that both see the key missing both build it. The
+# course's `GatedDict` is a dict whose lookup of a missing key waits (up to a timeout) until
+# every thread has made one, so all of them see "missing" before any stores. **Predict, then
+# run:** how often does the factory run for one key, without and with a lock?
+
+# %%
+def racy_get_or_create(cache, lock, key, factory):
+    if key not in cache:
+        cache[key] = factory(key)
+    return cache[key]
+
+
+def locked_get_or_create(cache, lock, key, factory):
+    with lock:
+        if key not in cache:
+            cache[key] = factory(key)
+        return cache[key]
+
+
+for get_or_create in (racy_get_or_create, locked_get_or_create):
+    calls = []
+    for _run in range(3):
+        cache, factory = GatedDict(parties=3, timeout=0.2), CountingFactory()
+        run_threads([(get_or_create, (cache, threading.Lock(), "k", factory))] * 3)
+        calls.append(factory.calls["k"])
+    print(f"{get_or_create.__name__}: factory calls per run {calls}")
+
+# %% [markdown]
+# Three calls on every run without the lock, one with it: a deterministic verdict from real
+# threads. The locked version never lets a second thread reach the gate while the first is
+# inside, so the first simply waits out the 0.2 s timeout and goes on. Every wait has a timeout
+# and `run_threads` uses daemon threads, so a deadlocked version would cost seconds, not hang.
+#
+# ## Way 2: be the scheduler
 #
 # Write each thread as a generator whose `yield`s are the only points where another thread may
 # run. Each `yield` hands over one **operation**, a plain tuple, and gets its result back. The
@@ -195,7 +232,8 @@ show(fig, alt="Bar chart on a log scale: for 1, 2, 3 and 4 threads, the number o
 #
 # - `counter += 1` is a read, a change and a write. The bug is there whether or not your
 #   interpreter happens to split them; CPython 3.11 hides it, 3.9 and free-threaded builds show it.
-# - A test that runs threads and hopes is not a test. Make the order of events an input.
+# - A test that runs threads and hopes is not a test. Make the order of events an input: force
+#   the overlap with a collaborator that waits at the dangerous point, or schedule the steps.
 # - A thread as a generator of operations, a schedule as a list of thread numbers: `replay` runs
 #   one, `explore` runs all of them and reports each failing one with the schedule that replays it.
 #
