@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,7 @@ def _source(cell: Any) -> str:
 
 
 def blank_answer(source: str) -> str:
-    """An answer cell as released: the solution region replaced by ``raise NotImplementedError()``."""
+    """An answer cell as released: the solution region becomes ``raise NotImplementedError()``."""
     out, inside = [], False
     for line in source.splitlines():
         if SOLUTION_BEGIN in line:
@@ -653,11 +653,14 @@ def grade_notebook(
     launcher: Launcher | None = None,
     limits: Limits | None = None,
     hidden_feedback: str = "case",
+    tests: Collection[str] | None = None,
 ) -> NotebookResult:
     """Grade one submitted notebook against its trusted source; see the module docstring.
 
     ``workdir`` is an empty scratch folder for the worker (created if missing). Never raises for
-    anything the submission does: problems are reported in the result.
+    anything the submission does: problems are reported in the result. ``tests`` (grade ids)
+    grades only those test cells and stops after the last of them (the mutant harness uses it);
+    the result then lists only those cells.
     """
     if hidden_feedback not in ("case", "exercise"):
         raise ValueError(f"hidden_feedback must be 'case' or 'exercise', got {hidden_feedback!r}")
@@ -738,11 +741,19 @@ def grade_notebook(
             return {}
         return got if isinstance(got, dict) else {}
 
+    wanted = set(tests) if tests is not None else None
     try:
         for cell in nb.cells:
+            if wanted is not None and not wanted:
+                break  # every requested test cell has run
             if cell.cell_type != "code":
                 continue
             kind = _kind(cell)
+            if kind == "test" and wanted is not None:
+                gid = str(_meta(cell).get("grade_id"))
+                if gid not in wanted:
+                    continue
+                wanted.discard(gid)
             if kind != "test":
                 if cell.source in judge_locked_sources and kind == "locked":
                     ns = dict(setup_ns)
@@ -752,7 +763,8 @@ def grade_notebook(
                     )
                     if run.error is not None:
                         problems.append(
-                            f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} failed: {type(run.error).__name__}: {run.error}"
+                            f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} "
+                            f"failed: {type(run.error).__name__}: {run.error}"
                         )
                     for key, value in ns.items():
                         if key not in api:
@@ -764,14 +776,18 @@ def grade_notebook(
                     ]
                     continue
                 try:
-                    ok, text, error = w.request(
+                    reply = w.request(
                         "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                    )
+                    _ok, text, error = (
+                        reply if isinstance(reply, tuple) and len(reply) == 3 else (False, "", None)
                     )
                 except CallTimeout:
                     cell.outputs = [
                         _error(
                             "TimeoutError",
-                            f"this cell did not finish within {limits.cell_seconds:g} s; it was stopped",
+                            f"this cell did not finish within {limits.cell_seconds:g} s; "
+                            "it was stopped",
                         )
                     ]
                     problems.append(f"a code cell ran out of time ({_label(cell)})")
@@ -860,9 +876,12 @@ def grade_notebook(
             if status == "passed" and points < max_points and run.stderr:
                 status, message = "failed", "wrote to stderr"
             if w is not None and w.broken:
-                problems.append(
-                    f"{gid}: {'a call ran out of time' if w.broken == 'timeout' else 'the learner process ended'}; a fresh process was started for the next test"
+                why = (
+                    "a call ran out of time"
+                    if w.broken == "timeout"
+                    else "the learner process ended"
                 )
+                problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
     finally:
         if worker is not None:
