@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,7 +355,15 @@ class _JudgeEndpoint(Endpoint):
 
 
 def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
-    """What the learner's side may ask the judge: call objects the judge passed, nothing else."""
+    """What the learner's side may ask the judge: call objects the judge passed (public methods
+    and :data:`CALLABLE_DUNDERS`) and read their public attributes; nothing else."""
+    if op == "getattr" and len(args) == 2:
+        target, attr = args
+        if isinstance(target, RemoteObject) or not endpoint.exported(target):
+            raise PermissionError("that object was not passed to your code by the grader")
+        if not (isinstance(attr, str) and attr.isidentifier() and not attr.startswith("_")):
+            raise PermissionError(f"your code may not use {str(attr)[:40]!r} of a grader object")
+        return getattr(target, attr)
     if op != "call" or len(args) < 4:
         raise PermissionError("the grader only answers calls on objects it passed to your code")
     target, attr, call_args, kwargs = args[:4]
@@ -673,7 +682,9 @@ def grade_notebook(
     try:
         with open(submission_nb, encoding="utf-8") as f:
             raw = f.read(256 << 20)
-        submission = nbformat.reads(raw, as_version=4)
+        with warnings.catch_warnings():  # duplicate ids and the like: reported as problems
+            warnings.simplefilter("ignore")
+            submission = nbformat.reads(raw, as_version=4)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is that student's problem
         submission = {"cells": []}
         problems.append(
