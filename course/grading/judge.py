@@ -727,7 +727,11 @@ def grade_notebook(
         for _attempt in range(3):
             if remaining() <= 0:
                 return None
-            w = new_worker()
+            try:
+                w = new_worker()
+            except Exception as exc:  # noqa: BLE001 - the launcher failed: no learner code runs
+                problems.append(f"the learner's process could not be started: {exc}")
+                return None
             ok = True
             for src in list(completed):
                 try:
@@ -897,6 +901,7 @@ def grade_notebook(
     finally:
         if worker is not None:
             worker.stop()
+    problems = list(dict.fromkeys(problems))  # the same trouble once, in order
     return NotebookResult(nb, results, problems, time.monotonic() - started)
 
 
