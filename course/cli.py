@@ -97,6 +97,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             args.assignment,
             [args.student] if args.student else None,
             jobs=args.jobs,
+            hidden_feedback=args.hidden_feedback,
             progress=not args.quiet,
         )
     except (FileNotFoundError, LookupError) as exc:
@@ -150,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--student", help="only this student")
     grade.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    grade.add_argument(
+        "--hidden-feedback",
+        choices=("case", "exercise"),
+        default="case",
+        help="a failing hidden test shows its check's message (case) or only that it failed",
+    )
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
     bench.add_argument("module", choices=BENCHMARKS, help="which module's benchmark")
     bench.add_argument(
