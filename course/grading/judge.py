@@ -696,9 +696,6 @@ def grade_notebook(
     redact = _Redactor(source)
     api = graded_api(source)
     judge_cells = _judge_setup_cells(source)
-    # map merged cells back to source indexes of locked cells the judge runs
-    src_index = {id(c): i for i, c in enumerate(source.cells)}
-    del src_index
     judge_locked_sources = {source.cells[i].source for i in judge_cells}
 
     workdir = Path(workdir)
@@ -714,8 +711,7 @@ def grade_notebook(
         return deadline - time.monotonic()
 
     def new_worker() -> Worker:
-        w = Worker(workdir, launcher, limits)
-        return w
+        return Worker(workdir, launcher, limits)
 
     def ensure_worker() -> Worker | None:
         nonlocal worker
