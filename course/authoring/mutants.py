@@ -86,8 +86,12 @@ def solution_notebook(root: Path, mutant: Mutant) -> Path:
     )
 
 
+_DEFS = (ast.FunctionDef, ast.ClassDef)
+
+
 def merge_into(solution: str, replacement: str) -> str:
-    """The solution cell with each top-level function that ``replacement`` defines swapped in.
+    """The solution cell with each top-level function or class that ``replacement`` defines
+    swapped in.
 
     A mutant or alternative need only write the functions it changes: a cell with two functions
     (say an encoder and a decoder) keeps the solution's version of the one it leaves out. Code in
@@ -97,12 +101,12 @@ def merge_into(solution: str, replacement: str) -> str:
     defs = {
         node.name: ast.get_source_segment(replacement, node, padded=False)
         for node in new.body
-        if isinstance(node, ast.FunctionDef)
+        if isinstance(node, _DEFS)
     }
     others = [
         ast.get_source_segment(replacement, node)
         for node in new.body
-        if not isinstance(node, ast.FunctionDef)
+        if not isinstance(node, _DEFS)
     ]
     old = ast.parse(solution)
     lines = solution.splitlines()
@@ -111,7 +115,7 @@ def merge_into(solution: str, replacement: str) -> str:
         start = (
             node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno
         )
-        if isinstance(node, ast.FunctionDef) and node.name in defs:
+        if isinstance(node, _DEFS) and node.name in defs:
             parts.append(defs.pop(node.name))
         else:
             parts.append("\n".join(lines[start - 1 : node.end_lineno]))

@@ -1,0 +1,1255 @@
+"""Mutants for 02-timeseries: plausible wrong answers, each of which must lose points.
+
+Format: see course/authoring/mutants_file.py. Each entry replaces the functions (or classes) it
+defines in the answer cell; the set-up cell has already imported re, pyarrow as pa,
+pyarrow.compute as pc, pyarrow.parquet as pq, Path, and day_of from course.timeseries.
+"""
+
+import re  # noqa: F401 - for the linter; the set-up cell imports these
+from pathlib import Path  # noqa: F401
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from course.timeseries import day_of
+
+
+# %% mutant parse-line in write.ipynb: a bare number without suffix becomes an int, not a float
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+                if line[i + 1] in escapable:
+                    i += 1
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        if len(name) > 65536:
+            raise ValueError("too_long")
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in bools:
+            return ("bool", bools[raw]), end
+        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+            if not -(2**63) <= int(raw[:-1]) < 2**63:
+                raise ValueError("field")
+            return ("int", int(raw[:-1])), end
+        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+            if int(raw[:-1]) >= 2**64:
+                raise ValueError("field")
+            return ("uint", int(raw[:-1])), end
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+            return (("int", int(raw)) if raw.lstrip("-").isdigit() else ("float", float(raw))), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% mutant parse-line in write.ipynb: keeps the backslash of every escape
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        if len(name) > 65536:
+            raise ValueError("too_long")
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in bools:
+            return ("bool", bools[raw]), end
+        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+            if not -(2**63) <= int(raw[:-1]) < 2**63:
+                raise ValueError("field")
+            return ("int", int(raw[:-1])), end
+        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+            if int(raw[:-1]) >= 2**64:
+                raise ValueError("field")
+            return ("uint", int(raw[:-1])), end
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+            return ("float", float(raw)), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% mutant parse-line in write.ipynb: accepts only true and false as booleans
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+    bools = {"true": True, "false": False}
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+                if line[i + 1] in escapable:
+                    i += 1
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        if len(name) > 65536:
+            raise ValueError("too_long")
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in bools:
+            return ("bool", bools[raw]), end
+        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+            if not -(2**63) <= int(raw[:-1]) < 2**63:
+                raise ValueError("field")
+            return ("int", int(raw[:-1])), end
+        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+            if int(raw[:-1]) >= 2**64:
+                raise ValueError("field")
+            return ("uint", int(raw[:-1])), end
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+            return ("float", float(raw)), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% mutant parse-line in write.ipynb: no 64-bit range check on int fields
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+                if line[i + 1] in escapable:
+                    i += 1
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        if len(name) > 65536:
+            raise ValueError("too_long")
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in bools:
+            return ("bool", bools[raw]), end
+        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+            return ("int", int(raw[:-1])), end
+        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+            if int(raw[:-1]) >= 2**64:
+                raise ValueError("field")
+            return ("uint", int(raw[:-1])), end
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+            return ("float", float(raw)), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% mutant parse-line in write.ipynb: any line with a # in it is taken for a comment
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+                if line[i + 1] in escapable:
+                    i += 1
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        if len(name) > 65536:
+            raise ValueError("too_long")
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in bools:
+            return ("bool", bools[raw]), end
+        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+            if not -(2**63) <= int(raw[:-1]) < 2**63:
+                raise ValueError("field")
+            return ("int", int(raw[:-1])), end
+        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+            if int(raw[:-1]) >= 2**64:
+                raise ValueError("field")
+            return ("uint", int(raw[:-1])), end
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+            return ("float", float(raw)), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or "#" in line:
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% mutant parse-line in write.ipynb: no size limit on names and strings
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+                if line[i + 1] in escapable:
+                    i += 1
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in bools:
+            return ("bool", bools[raw]), end
+        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+            if not -(2**63) <= int(raw[:-1]) < 2**63:
+                raise ValueError("field")
+            return ("int", int(raw[:-1])), end
+        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+            if int(raw[:-1]) >= 2**64:
+                raise ValueError("field")
+            return ("uint", int(raw[:-1])), end
+        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+            return ("float", float(raw)), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% alternative parse-line in write.ipynb: field values read with suffix dispatch, str.partition and isdigit
+def parse_line(line: str) -> dict | None:
+    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+
+    def scan_name(i, stops, escapable):
+        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
+        out = []
+        while i < len(line) and line[i] not in stops:
+            if line[i] == "\\":
+                if i + 1 == len(line):
+                    raise ValueError("escape")
+                if line[i + 1] in escapable:
+                    i += 1
+            out.append(line[i])
+            i += 1
+        name = "".join(out)
+        if len(name) > 65536:
+            raise ValueError("too_long")
+        return name, i
+
+    def parse_value(i):
+        """The field value at line[i:]: ((type, value), next index)."""
+        if i < len(line) and line[i] == '"':
+            out = []
+            i += 1
+            while True:
+                if i == len(line):
+                    raise ValueError("field")
+                if line[i] == '"':
+                    break
+                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
+                    i += 1
+                out.append(line[i])
+                i += 1
+            text = "".join(out)
+            if len(text) > 65536:
+                raise ValueError("too_long")
+            return ("string", text), i + 1
+        end = i
+        while end < len(line) and line[end] not in ", ":
+            end += 1
+        raw = line[i:end]
+        if raw in ("t", "T", "true", "True", "TRUE"):
+            return ("bool", True), end
+        if raw in ("f", "F", "false", "False", "FALSE"):
+            return ("bool", False), end
+        digits, suffix = raw[:-1], raw[-1:]
+        body = digits[1:] if digits.startswith("-") else digits
+        if suffix in ("i", "u") and body.isascii() and body.isdigit():
+            low, high = (-(2**63), 2**63) if suffix == "i" else (0, 2**64)
+            if not low <= int(digits) < high:
+                raise ValueError("field")
+            return ("int" if suffix == "i" else "uint", int(digits)), end
+        mantissa, _, exponent = raw.lower().partition("e")
+        whole, _, fraction = mantissa.removeprefix("-").partition(".")
+        ok_mantissa = (whole + fraction).isdigit() and (whole + fraction).isascii()
+        ok_exponent = ("e" not in raw.lower()) or (
+            exponent.lstrip("+-").isdigit() and exponent.lstrip("+-").isascii()
+            and len(exponent) - len(exponent.lstrip("+-")) <= 1)
+        if ok_mantissa and ok_exponent:
+            return ("float", float(raw)), end
+        raise ValueError("field")
+
+    line = line.lstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    try:
+        measurement, i = scan_name(0, ", ", ", \\")
+        if not measurement or "\x00" in measurement:
+            raise ValueError("measurement")
+        tags = []
+        while i < len(line) and line[i] == ",":
+            key, i = scan_name(i + 1, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("tag")
+            value, i = scan_name(i + 1, ", ", ",= \\")
+            if not value:
+                raise ValueError("tag")
+            tags.append((key, value))
+        if i == len(line):
+            raise ValueError("field")
+        while i < len(line) and line[i] == " ":
+            i += 1
+        fields = []
+        while True:
+            key, i = scan_name(i, ",= ", ",= \\")
+            if not key or i == len(line) or line[i] != "=":
+                raise ValueError("field")
+            (kind, value), i = parse_value(i + 1)
+            fields.append((key, kind, value))
+            if i < len(line) and line[i] == ",":
+                i += 1
+                if i < len(line) and line[i] != " ":
+                    continue
+            break
+        if i < len(line) and line[i] != " ":
+            raise ValueError("field")
+        rest = line[i:].strip(" ")
+        time = None
+        if rest:
+            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
+                raise ValueError("timestamp")
+            time = int(rest)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+
+
+# %% mutant write-buffer in write.ipynb: auto precision always takes nanoseconds
+class WriteBuffer:
+    """In-memory tables per measurement, filled from line protocol."""
+    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                   "string": pa.string(), "bool": pa.bool_()}
+    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+
+    def __init__(self):
+        self.kinds = {}  # measurement -> {key: "tag" or a field type}
+        self.rows = {}  # measurement -> list of {key: value, "time": ns}
+
+    def to_ns(self, time, precision, now):
+        if time is None:
+            return now
+        if precision == "auto":
+            precision = "ns"
+        return time * self.UNITS[precision]
+
+    def write(self, text, precision="auto", now=0):
+        if precision != "auto" and precision not in self.UNITS:
+            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
+        rejected = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            point = parse_line(line)
+            if point is None:
+                continue
+            if "error" in point:
+                rejected.append((number, point["error"]))
+                continue
+            kinds = self.kinds.setdefault(point["measurement"], {})
+            wanted = {key: "tag" for key, _ in point["tags"]}
+            wanted.update({key: kind for key, kind, _ in point["fields"]})
+            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
+                rejected.append((number, "conflict"))
+                continue
+            kinds.update(wanted)
+            row = dict(point["tags"])
+            row.update({key: value for key, _, value in point["fields"]})
+            row["time"] = self.to_ns(point["time"], precision, now)
+            self.rows.setdefault(point["measurement"], []).append(row)
+        return rejected
+
+    def table(self, measurement):
+        if measurement not in self.rows:
+            raise KeyError(f"no rows for measurement {measurement!r}")
+        kinds = self.kinds[measurement]
+        tags = sorted(k for k, v in kinds.items() if v == "tag")
+        fields = sorted(k for k, v in kinds.items() if v != "tag")
+        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
+                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [("time", pa.timestamp("ns"))])
+        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+
+
+# %% mutant write-buffer in write.ipynb: updates the schema before checking it, so no line ever conflicts
+class WriteBuffer:
+    """In-memory tables per measurement, filled from line protocol."""
+    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                   "string": pa.string(), "bool": pa.bool_()}
+    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+
+    def __init__(self):
+        self.kinds = {}  # measurement -> {key: "tag" or a field type}
+        self.rows = {}  # measurement -> list of {key: value, "time": ns}
+
+    def to_ns(self, time, precision, now):
+        if time is None:
+            return now
+        if precision == "auto":
+            precision = ("s" if time < 5e9 else "ms" if time < 5e12
+                         else "us" if time < 5e15 else "ns")
+        return time * self.UNITS[precision]
+
+    def write(self, text, precision="auto", now=0):
+        if precision != "auto" and precision not in self.UNITS:
+            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
+        rejected = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            point = parse_line(line)
+            if point is None:
+                continue
+            if "error" in point:
+                rejected.append((number, point["error"]))
+                continue
+            kinds = self.kinds.setdefault(point["measurement"], {})
+            kinds.update({k: 'tag' for k, _ in point['tags']})
+            kinds.update({k: t for k, t, _ in point['fields']})
+            wanted = {key: "tag" for key, _ in point["tags"]}
+            wanted.update({key: kind for key, kind, _ in point["fields"]})
+            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
+                rejected.append((number, "conflict"))
+                continue
+            kinds.update(wanted)
+            row = dict(point["tags"])
+            row.update({key: value for key, _, value in point["fields"]})
+            row["time"] = self.to_ns(point["time"], precision, now)
+            self.rows.setdefault(point["measurement"], []).append(row)
+        return rejected
+
+    def table(self, measurement):
+        if measurement not in self.rows:
+            raise KeyError(f"no rows for measurement {measurement!r}")
+        kinds = self.kinds[measurement]
+        tags = sorted(k for k, v in kinds.items() if v == "tag")
+        fields = sorted(k for k, v in kinds.items() if v != "tag")
+        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
+                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [("time", pa.timestamp("ns"))])
+        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+
+
+# %% mutant write-buffer in write.ipynb: tags as plain strings, not dictionary-encoded
+class WriteBuffer:
+    """In-memory tables per measurement, filled from line protocol."""
+    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                   "string": pa.string(), "bool": pa.bool_()}
+    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+
+    def __init__(self):
+        self.kinds = {}  # measurement -> {key: "tag" or a field type}
+        self.rows = {}  # measurement -> list of {key: value, "time": ns}
+
+    def to_ns(self, time, precision, now):
+        if time is None:
+            return now
+        if precision == "auto":
+            precision = ("s" if time < 5e9 else "ms" if time < 5e12
+                         else "us" if time < 5e15 else "ns")
+        return time * self.UNITS[precision]
+
+    def write(self, text, precision="auto", now=0):
+        if precision != "auto" and precision not in self.UNITS:
+            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
+        rejected = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            point = parse_line(line)
+            if point is None:
+                continue
+            if "error" in point:
+                rejected.append((number, point["error"]))
+                continue
+            kinds = self.kinds.setdefault(point["measurement"], {})
+            wanted = {key: "tag" for key, _ in point["tags"]}
+            wanted.update({key: kind for key, kind, _ in point["fields"]})
+            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
+                rejected.append((number, "conflict"))
+                continue
+            kinds.update(wanted)
+            row = dict(point["tags"])
+            row.update({key: value for key, _, value in point["fields"]})
+            row["time"] = self.to_ns(point["time"], precision, now)
+            self.rows.setdefault(point["measurement"], []).append(row)
+        return rejected
+
+    def table(self, measurement):
+        if measurement not in self.rows:
+            raise KeyError(f"no rows for measurement {measurement!r}")
+        kinds = self.kinds[measurement]
+        tags = sorted(k for k, v in kinds.items() if v == "tag")
+        fields = sorted(k for k, v in kinds.items() if v != "tag")
+        schema = pa.schema([(k, pa.string()) for k in tags]
+                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [("time", pa.timestamp("ns"))])
+        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+
+
+# %% mutant write-buffer in write.ipynb: numbers only the lines that are not blank
+class WriteBuffer:
+    """In-memory tables per measurement, filled from line protocol."""
+    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                   "string": pa.string(), "bool": pa.bool_()}
+    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+
+    def __init__(self):
+        self.kinds = {}  # measurement -> {key: "tag" or a field type}
+        self.rows = {}  # measurement -> list of {key: value, "time": ns}
+
+    def to_ns(self, time, precision, now):
+        if time is None:
+            return now
+        if precision == "auto":
+            precision = ("s" if time < 5e9 else "ms" if time < 5e12
+                         else "us" if time < 5e15 else "ns")
+        return time * self.UNITS[precision]
+
+    def write(self, text, precision="auto", now=0):
+        if precision != "auto" and precision not in self.UNITS:
+            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
+        rejected = []
+        points = [p for p in map(parse_line, text.split("\n")) if p is not None]
+        for number, point in enumerate(points, start=1):
+            if "error" in point:
+                rejected.append((number, point["error"]))
+                continue
+            kinds = self.kinds.setdefault(point["measurement"], {})
+            wanted = {key: "tag" for key, _ in point["tags"]}
+            wanted.update({key: kind for key, kind, _ in point["fields"]})
+            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
+                rejected.append((number, "conflict"))
+                continue
+            kinds.update(wanted)
+            row = dict(point["tags"])
+            row.update({key: value for key, _, value in point["fields"]})
+            row["time"] = self.to_ns(point["time"], precision, now)
+            self.rows.setdefault(point["measurement"], []).append(row)
+        return rejected
+
+    def table(self, measurement):
+        if measurement not in self.rows:
+            raise KeyError(f"no rows for measurement {measurement!r}")
+        kinds = self.kinds[measurement]
+        tags = sorted(k for k, v in kinds.items() if v == "tag")
+        fields = sorted(k for k, v in kinds.items() if v != "tag")
+        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
+                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [("time", pa.timestamp("ns"))])
+        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+
+
+# %% mutant write-buffer in write.ipynb: columns in order of first appearance, not sorted
+class WriteBuffer:
+    """In-memory tables per measurement, filled from line protocol."""
+    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                   "string": pa.string(), "bool": pa.bool_()}
+    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+
+    def __init__(self):
+        self.kinds = {}  # measurement -> {key: "tag" or a field type}
+        self.rows = {}  # measurement -> list of {key: value, "time": ns}
+
+    def to_ns(self, time, precision, now):
+        if time is None:
+            return now
+        if precision == "auto":
+            precision = ("s" if time < 5e9 else "ms" if time < 5e12
+                         else "us" if time < 5e15 else "ns")
+        return time * self.UNITS[precision]
+
+    def write(self, text, precision="auto", now=0):
+        if precision != "auto" and precision not in self.UNITS:
+            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
+        rejected = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            point = parse_line(line)
+            if point is None:
+                continue
+            if "error" in point:
+                rejected.append((number, point["error"]))
+                continue
+            kinds = self.kinds.setdefault(point["measurement"], {})
+            wanted = {key: "tag" for key, _ in point["tags"]}
+            wanted.update({key: kind for key, kind, _ in point["fields"]})
+            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
+                rejected.append((number, "conflict"))
+                continue
+            kinds.update(wanted)
+            row = dict(point["tags"])
+            row.update({key: value for key, _, value in point["fields"]})
+            row["time"] = self.to_ns(point["time"], precision, now)
+            self.rows.setdefault(point["measurement"], []).append(row)
+        return rejected
+
+    def table(self, measurement):
+        if measurement not in self.rows:
+            raise KeyError(f"no rows for measurement {measurement!r}")
+        kinds = self.kinds[measurement]
+        tags = [k for k, v in kinds.items() if v == "tag"]
+        fields = [k for k, v in kinds.items() if v != "tag"]
+        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
+                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [("time", pa.timestamp("ns"))])
+        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+
+
+# %% alternative write-buffer in write.ipynb: columns kept as growing Python lists, padded with None
+
+class WriteBuffer:
+    """In-memory tables per measurement, filled from line protocol."""
+
+    def __init__(self):
+        self.columns = {}  # measurement -> {key: list of values}
+        self.kinds = {}
+        self.counts = {}
+
+    def write(self, text, precision="auto", now=0):
+        units = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
+        if precision not in units and precision != "auto":
+            raise ValueError(f"unknown precision {precision!r}")
+        rejected = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            point = parse_line(line)
+            if not point:
+                continue
+            if "error" in point:
+                rejected.append((number, point["error"]))
+                continue
+            m = point["measurement"]
+            kinds = self.kinds.setdefault(m, {})
+            values = {k: ("tag", v) for k, v in point["tags"]}
+            values.update({k: (t, v) for k, t, v in point["fields"]})
+            if any(k in kinds and kinds[k] != t for k, (t, _) in values.items()):
+                rejected.append((number, "conflict"))
+                continue
+            cols = self.columns.setdefault(m, {"time": []})
+            n = self.counts.get(m, 0)
+            for k, (t, v) in values.items():
+                kinds[k] = t
+                cols.setdefault(k, [None] * n).append(v)
+            t = point["time"]
+            if t is None:
+                t = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = next(u for u, limit in (("s", 5e9), ("ms", 5e12), ("us", 5e15), ("ns", float("inf"))) if t < limit)
+                t *= units[unit]
+            cols["time"].append(t)
+            self.counts[m] = n + 1
+            for col in cols.values():
+                if len(col) < n + 1:
+                    col.append(None)
+        return rejected
+
+    def table(self, measurement):
+        if measurement not in self.columns:
+            raise KeyError(measurement)
+        types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(), "string": pa.string(), "bool": pa.bool_()}
+        kinds, cols = self.kinds[measurement], self.columns[measurement]
+        arrays, names = [], []
+        for k in sorted(k for k in kinds if kinds[k] == "tag"):
+            arrays.append(pa.array(cols[k], pa.string()).dictionary_encode().cast(pa.dictionary(pa.int32(), pa.string())))
+            names.append(k)
+        for k in sorted(k for k in kinds if kinds[k] != "tag"):
+            arrays.append(pa.array(cols[k], types[kinds[k]]))
+            names.append(k)
+        arrays.append(pa.array(cols["time"], pa.int64()).cast(pa.timestamp("ns")))
+        names.append("time")
+        return pa.Table.from_arrays(arrays, names=names)
+
+
+# %% mutant series-cardinality in write.ipynb: keeps the tags in the order given
+def series_key(measurement: str, tags: list[tuple[str, str]]) -> str:
+    """The series key: measurement, then the tags sorted by key, escaped."""
+    def escape(text, special):
+        return "".join("\\" + ch if ch in special else ch for ch in text)
+
+    key = escape(measurement, ", \\")
+    for name, value in tags:
+        key += "," + escape(name, ",= \\") + "=" + escape(value, ",= \\")
+    return key
+
+
+# %% mutant series-cardinality in write.ipynb: escapes nothing
+def series_key(measurement: str, tags: list[tuple[str, str]]) -> str:
+    """The series key: measurement, then the tags sorted by key, escaped."""
+    def escape(text, special):
+        return text
+
+    key = escape(measurement, ", \\")
+    for name, value in sorted(tags):
+        key += "," + escape(name, ",= \\") + "=" + escape(value, ",= \\")
+    return key
+
+
+# %% mutant series-cardinality in write.ipynb: counts null as a tag value
+def cardinality(table: pa.Table) -> dict:
+    """Series count, distinct values per tag, and the tag that drives the count."""
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    columns = [table[name].to_pylist() for name in tags]
+    series = set(zip(*columns, strict=True)) if tags else {()}
+    per_tag = {name: len(set(col)) for name, col in zip(tags, columns, strict=True)}
+    driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
+    return {"series": len(series) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+
+
+# %% mutant series-cardinality in write.ipynb: multiplies the per-tag counts (an upper bound, not the count)
+def cardinality(table: pa.Table) -> dict:
+    """Series count, distinct values per tag, and the tag that drives the count."""
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    columns = [table[name].to_pylist() for name in tags]
+    per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
+    driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
+    import math
+    return {"series": math.prod(len(set(c)) for c in columns) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+
+
+# %% mutant series-cardinality in write.ipynb: breaks a driver tie by the last name
+def cardinality(table: pa.Table) -> dict:
+    """Series count, distinct values per tag, and the tag that drives the count."""
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    columns = [table[name].to_pylist() for name in tags]
+    series = set(zip(*columns, strict=True)) if tags else {()}
+    per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
+    driver = max(sorted(per_tag), key=lambda name: (per_tag[name], name)) if per_tag else None
+    return {"series": len(series) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+
+
+# %% alternative series-cardinality in write.ipynb: pyarrow group_by and count_distinct on decoded tags
+
+def series_key(measurement, tags):
+    esc_m = measurement.replace("\\", "\\\\").replace(",", "\\,").replace(" ", "\\ ")
+
+    def esc(text):
+        for ch in "\\,= ":
+            text = text.replace(ch, "\\" + ch)
+        return text
+
+    return esc_m + "".join(f",{esc(k)}={esc(v)}" for k, v in sorted(tags, key=lambda kv: kv[0]))
+
+
+def cardinality(table):
+    tags = [f.name for f in table.schema if f.type == pa.dictionary(pa.int32(), pa.string())]
+    if not tags:
+        return {"series": min(table.num_rows, 1), "per_tag": {}, "driver": None}
+    decoded = pa.table({t: table[t].cast(pa.string()) for t in tags})
+    per_tag = {t: pc.count_distinct(decoded[t]).as_py() for t in tags}
+    top = max(per_tag.values())
+    return {"series": decoded.group_by(tags).aggregate([]).num_rows, "per_tag": per_tag,
+            "driver": sorted(t for t in tags if per_tag[t] == top)[0]}
+
+
+# %% mutant persist-prune in write.ipynb: does not sort the rows
+def persist(table: pa.Table, folder: str) -> list[dict]:
+    """One Parquet file per UTC day, sorted by tags then time; return the catalog."""
+    times = table["time"].cast(pa.int64()).to_pylist()
+    days = pa.array([day_of(t) for t in times], pa.string())
+    catalog = []
+    for day in sorted(set(days.to_pylist())):
+        part = table.filter(pc.equal(days, day))
+        name = f"{day}.parquet"
+        pq.write_table(part, Path(folder) / name)
+        part_times = part["time"].cast(pa.int64())
+        catalog.append({"file": name, "min_time": pc.min(part_times).as_py(),
+                        "max_time": pc.max(part_times).as_py(), "rows": part.num_rows})
+    return catalog
+
+
+# %% mutant persist-prune in write.ipynb: sorts by time only
+def persist(table: pa.Table, folder: str) -> list[dict]:
+    """One Parquet file per UTC day, sorted by tags then time; return the catalog."""
+    times = table["time"].cast(pa.int64()).to_pylist()
+    days = pa.array([day_of(t) for t in times], pa.string())
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    catalog = []
+    for day in sorted(set(days.to_pylist())):
+        part = table.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        order = pc.sort_indices(keys, sort_keys=[("time", "ascending")])
+        part = part.take(order)
+        name = f"{day}.parquet"
+        pq.write_table(part, Path(folder) / name)
+        part_times = part["time"].cast(pa.int64())
+        catalog.append({"file": name, "min_time": pc.min(part_times).as_py(),
+                        "max_time": pc.max(part_times).as_py(), "rows": part.num_rows})
+    return catalog
+
+
+# %% mutant persist-prune in write.ipynb: takes the time range from the first and last rows (sorted by tags, not time)
+def persist(table: pa.Table, folder: str) -> list[dict]:
+    """One Parquet file per UTC day, sorted by tags then time; return the catalog."""
+    times = table["time"].cast(pa.int64()).to_pylist()
+    days = pa.array([day_of(t) for t in times], pa.string())
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    catalog = []
+    for day in sorted(set(days.to_pylist())):
+        part = table.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in keys.column_names])
+        part = part.take(order)
+        name = f"{day}.parquet"
+        pq.write_table(part, Path(folder) / name)
+        part_times = part["time"].cast(pa.int64())
+        catalog.append({"file": name, "min_time": part_times[0].as_py(),
+                        "max_time": part_times[-1].as_py(), "rows": part.num_rows})
+    return catalog
+
+
+# %% mutant persist-prune in write.ipynb: treats the end of the range as included
+def files_to_open(catalog: list[dict], start: int, end: int) -> list[str]:
+    """The files whose time range overlaps [start, end)."""
+    return sorted(e["file"] for e in catalog if e["min_time"] <= end and e["max_time"] >= start)
+
+
+# %% mutant persist-prune in write.ipynb: opens only files wholly inside the range
+def files_to_open(catalog: list[dict], start: int, end: int) -> list[str]:
+    """The files whose time range overlaps [start, end)."""
+    return sorted(e["file"] for e in catalog if e["min_time"] >= start and e["max_time"] < end)
+
+
+# %% mutant persist-prune in write.ipynb: opens every file
+def files_to_open(catalog: list[dict], start: int, end: int) -> list[str]:
+    """The files whose time range overlaps [start, end)."""
+    return sorted(e["file"] for e in catalog)
+
+
+# %% alternative persist-prune in write.ipynb: rows sorted in Python, one table per day with from_pylist
+
+def persist(table, folder):
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    rows = table.to_pylist()
+    times = table["time"].cast(pa.int64()).to_pylist()
+    by_day = {}
+    for row, t in zip(rows, times, strict=True):
+        by_day.setdefault(day_of(t), []).append((row, t))
+    catalog = []
+    for day in sorted(by_day):
+        items = sorted(by_day[day], key=lambda rt: [(rt[0][n] is None, rt[0][n] or "") for n in tags] + [rt[1]])
+        part = pa.Table.from_pylist([r for r, _ in items], schema=table.schema)
+        pq.write_table(part, f"{folder}/{day}.parquet")
+        ts = [t for _, t in items]
+        catalog.append({"file": f"{day}.parquet", "min_time": min(ts), "max_time": max(ts), "rows": len(ts)})
+    return catalog
+
+
+def files_to_open(catalog, start, end):
+    return [e["file"] for e in sorted(catalog, key=lambda e: e["file"])
+            if not (e["max_time"] < start or e["min_time"] >= end)]
