@@ -5,7 +5,8 @@ defines in the answer cell; the set-up cell has already imported re, pyarrow as 
 pyarrow.compute as pc, pyarrow.parquet as pq, Path, and day_of from course.timeseries.
 """
 
-import re  # noqa: F401 - for the linter; the set-up cell imports these
+import math  # noqa: F401 - for the linter; the set-up cells import these
+import re  # noqa: F401
 from pathlib import Path  # noqa: F401
 
 import pyarrow as pa
@@ -1253,3 +1254,579 @@ def persist(table, folder):
 def files_to_open(catalog, start, end):
     return [e["file"] for e in sorted(catalog, key=lambda e: e["file"])
             if not (e["max_time"] < start or e["min_time"] >= end)]
+
+
+# %% mutant downsample in query.ipynb: integer division truncates toward zero (wrong windows before origin)
+def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
+    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
+    if every <= 0:
+        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    t = pc.subtract(table["time"].cast(pa.int64()), origin)
+    q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
+    window = pc.add(pc.multiply(q, every), origin)
+    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
+                     "value": table[field].cast(pa.float64())})
+    out = work.group_by(tags + ["window"]).aggregate(
+        [("value", "count"), ("value", "mean"), ("value", "max")])
+    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
+    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
+                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+
+
+# %% mutant downsample in query.ipynb: counts rows, not non-null values
+def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
+    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
+    if every <= 0:
+        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    t = pc.subtract(table["time"].cast(pa.int64()), origin)
+    q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
+    q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
+    window = pc.add(pc.multiply(q, every), origin)
+    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
+                     "value": table[field].cast(pa.float64())})
+    out = work.group_by(tags + ["window"]).aggregate(
+        [("value", "count", pc.CountOptions("all")), ("value", "mean"), ("value", "max")])
+    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
+    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
+                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+
+
+# %% mutant downsample in query.ipynb: ignores the origin
+def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
+    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
+    if every <= 0:
+        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    t = table["time"].cast(pa.int64())
+    q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
+    q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
+    window = pc.multiply(q, every)
+    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
+                     "value": table[field].cast(pa.float64())})
+    out = work.group_by(tags + ["window"]).aggregate(
+        [("value", "count"), ("value", "mean"), ("value", "max")])
+    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
+    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
+                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+
+
+# %% mutant downsample in query.ipynb: delegates to DataFusion's SQL
+
+def downsample(table, field, every, origin=0):
+    import datafusion
+
+    if every <= 0:
+        raise ValueError("every must be positive")
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    ctx = datafusion.SessionContext()
+    ctx.register_record_batches("t", [table.to_batches()])
+    sel = "".join(f'CAST("{n}" AS VARCHAR) AS "{n}", ' for n in tags)
+    grp = "".join(f'"{n}", ' for n in tags)
+    order = "".join(f'"{n}" NULLS LAST, ' for n in tags)
+    out = ctx.sql(f"SELECT {sel}date_bin(INTERVAL '{every} nanoseconds', time, to_timestamp_nanos({origin})) AS window, "
+                  f"count({field}) AS count, avg(CAST({field} AS DOUBLE)) AS mean, max(CAST({field} AS DOUBLE)) AS max "
+                  f"FROM t GROUP BY {grp}window ORDER BY {order}window").to_arrow_table()
+    return out
+
+
+# %% alternative downsample in query.ipynb: floor division through float64 floor of the quotient, mean as sum / count
+def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
+    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
+    if every <= 0:
+        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
+    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    t = pc.subtract(table["time"].cast(pa.int64()), origin)
+    q = pc.divide(t, every)
+    q = pc.subtract(q, pc.cast(pc.and_(pc.less(t, 0), pc.not_equal(pc.multiply(q, every), t)), pa.int64()))
+    window = pc.add(pc.multiply(q, every), origin)
+    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
+                     "value": table[field].cast(pa.float64())})
+    out = work.group_by(tags + ["window"]).aggregate(
+        [("value", "count"), ("value", "sum"), ("value", "max")])
+    out = out.append_column("value_mean", pc.divide(out["value_sum"], pc.cast(out["value_count"], pa.float64())))
+    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
+    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
+                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+
+
+# %% mutant gap-fill in query.ipynb: locf fills only the new rows, not existing nulls
+def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
+             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
+    """Every window of [start, end] for every series, filled per column."""
+    def date_bin(t):
+        return origin + (t - origin) // every * every
+
+    series = {}
+    for row in rows:
+        series.setdefault(tuple(row[g] for g in groups), []).append(row)
+    out = []
+    for key, members in series.items():
+        untimed = [dict(r) for r in members if r["time"] is None]
+        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
+        out.extend(untimed)
+        if start is None and not timed:
+            continue
+        first = min(timed) if start is None else date_bin(start)
+        filled = []
+        for t in range(first, date_bin(end) + 1, every):
+            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
+                                           **{v: None for v in values}})
+        for column in values:
+            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
+            if fill[column] == "locf":
+                last = None
+                for r in filled:
+                    if r[column] is None and r["time"] not in timed:
+                        r[column] = last
+                    else:
+                        last = r[column]
+            elif fill[column] == "interpolate":
+                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
+                    for r in filled:
+                        if t0 < r["time"] < t1 and r[column] is None:
+                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
+                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
+        out.extend(filled)
+    return out
+
+
+# %% mutant gap-fill in query.ipynb: the range starts at start itself, not at date_bin(start)
+def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
+             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
+    """Every window of [start, end] for every series, filled per column."""
+    def date_bin(t):
+        return origin + (t - origin) // every * every
+
+    series = {}
+    for row in rows:
+        series.setdefault(tuple(row[g] for g in groups), []).append(row)
+    out = []
+    for key, members in series.items():
+        untimed = [dict(r) for r in members if r["time"] is None]
+        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
+        out.extend(untimed)
+        if start is None and not timed:
+            continue
+        first = min(timed) if start is None else start
+        filled = []
+        for t in range(first, date_bin(end) + 1, every):
+            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
+                                           **{v: None for v in values}})
+        for column in values:
+            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
+            if fill[column] == "locf":
+                last = None
+                for r in filled:
+                    if r[column] is None:
+                        r[column] = last
+                    else:
+                        last = r[column]
+            elif fill[column] == "interpolate":
+                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
+                    for r in filled:
+                        if t0 < r["time"] < t1 and r[column] is None:
+                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
+                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
+        out.extend(filled)
+    return out
+
+
+# %% mutant gap-fill in query.ipynb: interpolation rounds integers instead of truncating
+def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
+             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
+    """Every window of [start, end] for every series, filled per column."""
+    def date_bin(t):
+        return origin + (t - origin) // every * every
+
+    series = {}
+    for row in rows:
+        series.setdefault(tuple(row[g] for g in groups), []).append(row)
+    out = []
+    for key, members in series.items():
+        untimed = [dict(r) for r in members if r["time"] is None]
+        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
+        out.extend(untimed)
+        if start is None and not timed:
+            continue
+        first = min(timed) if start is None else date_bin(start)
+        filled = []
+        for t in range(first, date_bin(end) + 1, every):
+            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
+                                           **{v: None for v in values}})
+        for column in values:
+            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
+            if fill[column] == "locf":
+                last = None
+                for r in filled:
+                    if r[column] is None:
+                        r[column] = last
+                    else:
+                        last = r[column]
+            elif fill[column] == "interpolate":
+                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
+                    for r in filled:
+                        if t0 < r["time"] < t1 and r[column] is None:
+                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
+                            r[column] = round(x) if isinstance(v0, int) and isinstance(v1, int) else x
+        out.extend(filled)
+    return out
+
+
+# %% mutant gap-fill in query.ipynb: interpolation extends the first and last values to the edges
+def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
+             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
+    """Every window of [start, end] for every series, filled per column."""
+    def date_bin(t):
+        return origin + (t - origin) // every * every
+
+    series = {}
+    for row in rows:
+        series.setdefault(tuple(row[g] for g in groups), []).append(row)
+    out = []
+    for key, members in series.items():
+        untimed = [dict(r) for r in members if r["time"] is None]
+        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
+        out.extend(untimed)
+        if start is None and not timed:
+            continue
+        first = min(timed) if start is None else date_bin(start)
+        filled = []
+        for t in range(first, date_bin(end) + 1, every):
+            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
+                                           **{v: None for v in values}})
+        for column in values:
+            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
+            if fill[column] == "locf":
+                last = None
+                for r in filled:
+                    if r[column] is None:
+                        r[column] = last
+                    else:
+                        last = r[column]
+            elif fill[column] == "interpolate":
+                if known:
+                    for r in filled:
+                        if r[column] is None and (r["time"] < known[0][0] or r["time"] > known[-1][0]):
+                            r[column] = known[0][1] if r["time"] < known[0][0] else known[-1][1]
+                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
+                    for r in filled:
+                        if t0 < r["time"] < t1 and r[column] is None:
+                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
+                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
+        out.extend(filled)
+    return out
+
+
+# %% mutant gap-fill in query.ipynb: drops the rows without a time
+def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
+             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
+    """Every window of [start, end] for every series, filled per column."""
+    def date_bin(t):
+        return origin + (t - origin) // every * every
+
+    series = {}
+    for row in rows:
+        series.setdefault(tuple(row[g] for g in groups), []).append(row)
+    out = []
+    for key, members in series.items():
+        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
+        if start is None and not timed:
+            continue
+        first = min(timed) if start is None else date_bin(start)
+        filled = []
+        for t in range(first, date_bin(end) + 1, every):
+            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
+                                           **{v: None for v in values}})
+        for column in values:
+            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
+            if fill[column] == "locf":
+                last = None
+                for r in filled:
+                    if r[column] is None:
+                        r[column] = last
+                    else:
+                        last = r[column]
+            elif fill[column] == "interpolate":
+                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
+                    for r in filled:
+                        if t0 < r["time"] < t1 and r[column] is None:
+                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
+                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
+        out.extend(filled)
+    return out
+
+
+# %% alternative gap-fill in query.ipynb: one pass per series with itertools.groupby and a dict of windows
+
+def gap_fill(rows, groups, values, every, start, end, fill, origin=0):
+    import itertools
+
+    def bin_of(t):
+        return t - (t - origin) % every
+
+    out = []
+    for key, members in itertools.groupby(rows, key=lambda r: [r[g] for g in groups]):
+        members = [dict(r) for r in members]
+        out += [r for r in members if r["time"] is None]
+        by_time = {r["time"]: r for r in members if r["time"] is not None}
+        if not by_time and start is None:
+            continue
+        lo = bin_of(start) if start is not None else min(by_time)
+        times = list(range(lo, bin_of(end) + 1, every))
+        series = [by_time.get(t, dict(zip(groups, key, strict=True), time=t, **dict.fromkeys(values))) for t in times]
+        for col in values:
+            how = fill[col]
+            if how == "null":
+                continue
+            pts = [(i, r[col]) for i, r in enumerate(series) if r[col] is not None]
+            if how == "locf":
+                carry = None
+                for r in series:
+                    carry = r[col] if r[col] is not None else carry
+                    r[col] = carry
+            else:
+                for (i0, v0), (i1, v1) in itertools.pairwise(pts):
+                    t0, t1 = times[i0], times[i1]
+                    for i in range(i0 + 1, i1):
+                        x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (times[i] - t0)
+                        series[i][col] = int(x) if type(v0) is int and type(v1) is int else x
+        out += series
+    return out
+
+
+# %% mutant selectors in query.ipynb: last takes the last row of a time tie
+def selector(function: str, values: list, times: list) -> tuple:
+    """(value, time) of the row selected by first, last, min or max."""
+    if function not in ("first", "last", "min", "max"):
+        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
+    rows = [(v, t) for v, t in zip(values, times, strict=True)
+            if v is not None and (t is not None or function in ("min", "max"))]
+    if not rows:
+        return (None, None)
+
+    def rank(v):
+        return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
+
+    if function == "first":
+        best = min(rows, key=lambda r: r[1])
+    elif function == "last":
+        best = max(reversed(rows), key=lambda r: r[1])
+        best = [r for r in rows if r[1] == best[1]][-1]
+    elif function == "min":
+        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
+    else:
+        top = max(rank(v) for v, _ in rows)
+        best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
+    return best
+
+
+# %% mutant selectors in query.ipynb: max breaks value ties by the latest time
+def selector(function: str, values: list, times: list) -> tuple:
+    """(value, time) of the row selected by first, last, min or max."""
+    if function not in ("first", "last", "min", "max"):
+        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
+    rows = [(v, t) for v, t in zip(values, times, strict=True)
+            if v is not None and (t is not None or function in ("min", "max"))]
+    if not rows:
+        return (None, None)
+
+    def rank(v):
+        return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
+
+    if function == "first":
+        best = min(rows, key=lambda r: r[1])
+    elif function == "last":
+        top = max(t for _, t in rows)
+        best = next(r for r in rows if r[1] == top)
+    elif function == "min":
+        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
+    else:
+        top = max(rank(v) for v, _ in rows)
+        best = max((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
+    return best
+
+
+# %% mutant selectors in query.ipynb: NaN ranks below everything
+def selector(function: str, values: list, times: list) -> tuple:
+    """(value, time) of the row selected by first, last, min or max."""
+    if function not in ("first", "last", "min", "max"):
+        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
+    rows = [(v, t) for v, t in zip(values, times, strict=True)
+            if v is not None and (t is not None or function in ("min", "max"))]
+    if not rows:
+        return (None, None)
+
+    def rank(v):
+        return (-1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
+
+    if function == "first":
+        best = min(rows, key=lambda r: r[1])
+    elif function == "last":
+        top = max(t for _, t in rows)
+        best = next(r for r in rows if r[1] == top)
+    elif function == "min":
+        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
+    else:
+        top = max(rank(v) for v, _ in rows)
+        best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
+    return best
+
+
+# %% mutant selectors in query.ipynb: does not skip null values
+def selector(function: str, values: list, times: list) -> tuple:
+    """(value, time) of the row selected by first, last, min or max."""
+    if function not in ("first", "last", "min", "max"):
+        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
+    rows = [(v, t) for v, t in zip(values, times, strict=True)
+            if t is not None or function in ("min", "max")]
+    rows = [(v if v is not None else -math.inf, t) for v, t in rows]
+    if not rows:
+        return (None, None)
+
+    def rank(v):
+        return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
+
+    if function == "first":
+        best = min(rows, key=lambda r: r[1])
+    elif function == "last":
+        top = max(t for _, t in rows)
+        best = next(r for r in rows if r[1] == top)
+    elif function == "min":
+        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
+    else:
+        top = max(rank(v) for v, _ in rows)
+        best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
+    return best
+
+
+# %% alternative selectors in query.ipynb: sorted() with a key per function, stable for input order
+
+def selector(function, values, times):
+    keys = {
+        "first": lambda i: (times[i], i),
+        "last": lambda i: (-times[i], i),
+        "min": lambda i: (values[i] != values[i], values[i] if values[i] == values[i] else 0, times[i], i),
+        "max": lambda i: (values[i] == values[i], -(values[i]) if values[i] == values[i] and not isinstance(values[i], str) else 0, times[i], i),
+    }
+    if function not in keys:
+        raise ValueError(f"unknown selector {function!r}")
+    ok = [i for i, v in enumerate(values) if v is not None and (function in ("min", "max") or times[i] is not None)]
+    if not ok:
+        return (None, None)
+    if function == "max" and isinstance(values[ok[0]], str):
+        top = max(values[i] for i in ok)
+        i = min((i for i in ok if values[i] == top), key=lambda i: (times[i], i))
+    else:
+        i = sorted(ok, key=keys[function])[0]
+    return (values[i], times[i])
+
+
+# %% mutant two-tiers in query.ipynb: the oldest value wins
+def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
+    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
+    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
+    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
+    merged = {}
+    for source in [buffer] + [pq.read_table(p) for p in reversed(files)]:
+        times = source["time"].cast(pa.int64()).to_pylist()
+        for row, t in zip(source.to_pylist(), times, strict=True):
+            if not start <= t < end:
+                continue
+            row["time"] = t
+            key = (tuple(row[n] for n in tags), t)
+            old = merged.setdefault(key, row)
+            if old is not row:
+                for f in fields:
+                    if row[f] is not None:
+                        old[f] = row[f]
+    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
+    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+
+
+# %% mutant two-tiers in query.ipynb: the newest row wins whole, nulls included (no union of fields)
+def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
+    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
+    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
+    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
+    merged = {}
+    for source in [pq.read_table(p) for p in files] + [buffer]:
+        times = source["time"].cast(pa.int64()).to_pylist()
+        for row, t in zip(source.to_pylist(), times, strict=True):
+            if not start <= t < end:
+                continue
+            row["time"] = t
+            key = (tuple(row[n] for n in tags), t)
+            old = merged.setdefault(key, row)
+            if old is not row:
+                for f in fields:
+                    old[f] = row[f]
+    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
+    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+
+
+# %% mutant two-tiers in query.ipynb: keeps every duplicate
+def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
+    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
+    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
+    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
+    merged = {}
+    for source in [pq.read_table(p) for p in files] + [buffer]:
+        times = source["time"].cast(pa.int64()).to_pylist()
+        for row, t in zip(source.to_pylist(), times, strict=True):
+            if not start <= t < end:
+                continue
+            row["time"] = t
+            key = (tuple(row[n] for n in tags), t, len(merged))
+            old = merged.setdefault(key, row)
+            if old is not row:
+                for f in fields:
+                    if row[f] is not None:
+                        old[f] = row[f]
+    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
+    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+
+
+# %% mutant two-tiers in query.ipynb: includes the end of the range
+def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
+    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
+    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
+    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
+    merged = {}
+    for source in [pq.read_table(p) for p in files] + [buffer]:
+        times = source["time"].cast(pa.int64()).to_pylist()
+        for row, t in zip(source.to_pylist(), times, strict=True):
+            if not start <= t <= end:
+                continue
+            row["time"] = t
+            key = (tuple(row[n] for n in tags), t)
+            old = merged.setdefault(key, row)
+            if old is not row:
+                for f in fields:
+                    if row[f] is not None:
+                        old[f] = row[f]
+    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
+    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+
+
+# %% alternative two-tiers in query.ipynb: pyarrow: concatenate, number the rows, take the last non-null per key
+
+def query_two_tiers(buffer, files, start, end):
+    tables = [pq.read_table(p) for p in files] + [buffer]
+    whole = pa.concat_tables(t.cast(buffer.schema) for t in tables)
+    t = whole["time"].cast(pa.int64())
+    whole = whole.filter(pc.and_(pc.greater_equal(t, start), pc.less(t, end)))
+    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
+    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
+    rows = whole.to_pylist()
+    times = whole["time"].cast(pa.int64()).to_pylist()
+    best = {}
+    for row, tm in zip(rows, times, strict=True):
+        key = tuple(row[n] for n in tags) + (tm,)
+        slot = best.setdefault(key, dict(row, time=tm))
+        for f in fields:
+            if row[f] is not None:
+                slot[f] = row[f]
+    keys = sorted(best, key=lambda k: tuple((v is None, "" if v is None else v) for v in k[:-1]) + (k[-1],))
+    return pa.Table.from_pylist([best[k] for k in keys], schema=buffer.schema)
