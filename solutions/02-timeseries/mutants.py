@@ -735,26 +735,181 @@ def parse_line(line: str) -> dict | None:
     return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
 
 
+# %% alternative parse-line in write.ipynb: written from the exercise text alone (series part split off first, then tags, fields, time)
+def parse_line(line):
+    s = line.lstrip(" ")
+    if s == "" or s[0] == "#":
+        return None
+
+    def err(kind):
+        return {"error": kind}
+
+    # split off the series part: up to the first space not preceded by an escaping backslash
+    i, n = 0, len(s)
+    while i < n and s[i] != " ":
+        if s[i] == "\\":
+            if i == n - 1:
+                return err("escape")
+            i += 2
+            continue
+        i += 1
+    series = s[:i]
+    rest = s[i:]
+    # measurement: up to first unescaped comma
+    j, meas = 0, ""
+    while j < len(series) and series[j] != ",":
+        if series[j] == "\\" and j + 1 < len(series) and series[j + 1] in ", \\":
+            meas += series[j + 1]
+            j += 2
+        else:
+            meas += series[j]
+            j += 1
+    if len(meas) > 65536:
+        return err("too_long")
+    if meas == "" or "\x00" in meas:
+        return err("measurement")
+    tags = []
+    if j < len(series):  # a comma: tags
+        k = j + 1
+        parts = []
+        buf = ""
+        while k <= len(series):
+            if k == len(series) or series[k] == ",":
+                parts.append(buf)
+                buf = ""
+                k += 1
+                continue
+            if series[k] == "\\" and k + 1 < len(series) and series[k + 1] in ",= \\":
+                buf += series[k:k + 2]
+                k += 2
+                continue
+            buf += series[k]
+            k += 1
+        for part in parts:
+            # key up to first unescaped '='
+            key, m = "", 0
+            while m < len(part) and part[m] != "=":
+                if part[m] == "\\" and m + 1 < len(part) and part[m + 1] in ",= \\":
+                    key += part[m + 1]
+                    m += 2
+                else:
+                    key += part[m]
+                    m += 1
+            if len(key) > 65536:
+                return err("too_long")
+            if key == "" or m == len(part):
+                return err("tag")
+            value, m = "", m + 1
+            while m < len(part):
+                if part[m] == "\\" and m + 1 < len(part) and part[m + 1] in ",= \\":
+                    value += part[m + 1]
+                    m += 2
+                else:
+                    value += part[m]
+                    m += 1
+            if len(value) > 65536:
+                return err("too_long")
+            if value == "":
+                return err("tag")
+            tags.append((key, value))
+    rest = rest.lstrip(" ")
+    if rest == "":
+        return err("field")
+    fields = []
+    p = 0
+    while True:
+        key = ""
+        while p < len(rest) and rest[p] not in "=, ":
+            if rest[p] == "\\":
+                if p + 1 == len(rest):
+                    return err("escape")
+                if rest[p + 1] in ",= \\":
+                    key += rest[p + 1]
+                    p += 2
+                    continue
+            key += rest[p]
+            p += 1
+        if len(key) > 65536:
+            return err("too_long")
+        if key == "" or p >= len(rest) or rest[p] != "=":
+            return err("field")
+        p += 1
+        if p < len(rest) and rest[p] == '"':
+            p += 1
+            val = ""
+            while True:
+                if p >= len(rest):
+                    return err("field")
+                c = rest[p]
+                if c == '"':
+                    p += 1
+                    break
+                if c == "\\" and p + 1 < len(rest) and rest[p + 1] in '"\\':
+                    val += rest[p + 1]
+                    p += 2
+                    continue
+                val += c
+                p += 1
+            if len(val) > 65536:
+                return err("too_long")
+            fields.append((key, "string", val))
+        else:
+            q = p
+            while q < len(rest) and rest[q] not in ", ":
+                q += 1
+            tok = rest[p:q]
+            p = q
+            if tok in ("t", "T", "true", "True", "TRUE"):
+                fields.append((key, "bool", True))
+            elif tok in ("f", "F", "false", "False", "FALSE"):
+                fields.append((key, "bool", False))
+            elif tok[-1:] == "i" and tok[:-1].lstrip("-").isdigit() and tok[:-1].isascii() and tok.count("-") <= 1:
+                v = int(tok[:-1])
+                if not -2**63 <= v <= 2**63 - 1:
+                    return err("field")
+                fields.append((key, "int", v))
+            elif tok[-1:] == "u" and tok[:-1].isdigit() and tok[:-1].isascii():
+                v = int(tok[:-1])
+                if v > 2**64 - 1:
+                    return err("field")
+                fields.append((key, "uint", v))
+            else:
+                import re as _re
+                if not _re.fullmatch(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?", tok):
+                    return err("field")
+                fields.append((key, "float", float(tok)))
+        if p < len(rest) and rest[p] == ",":
+            p += 1
+            if p == len(rest) or rest[p] == " ":
+                break
+            continue
+        break
+    if p < len(rest) and rest[p] != " ":
+        return err("field")
+    ts = rest[p:].strip(" ")
+    if ts == "":
+        return {"measurement": meas, "tags": tags, "fields": fields, "time": None}
+    body = ts[1:] if ts.startswith("-") else ts
+    if not (body.isdigit() and body.isascii()):
+        return err("timestamp")
+    t = int(ts)
+    if not -2**63 <= t < 2**63:
+        return err("timestamp")
+    return {"measurement": meas, "tags": tags, "fields": fields, "time": t}
+
+
 # %% mutant write-buffer in write.ipynb: auto precision always takes nanoseconds
 class WriteBuffer:
     """In-memory tables per measurement, filled from line protocol."""
-    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                   "string": pa.string(), "bool": pa.bool_()}
-    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.kinds = {}  # measurement -> {key: "tag" or a field type}
         self.rows = {}  # measurement -> list of {key: value, "time": ns}
 
-    def to_ns(self, time, precision, now):
-        if time is None:
-            return now
-        if precision == "auto":
-            precision = "ns"
-        return time * self.UNITS[precision]
-
-    def write(self, text, precision="auto", now=0):
-        if precision != "auto" and precision not in self.UNITS:
+    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
+        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
+        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+        if precision != "auto" and precision not in units:
             raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
         rejected = []
         for number, line in enumerate(text.split("\n"), start=1):
@@ -773,18 +928,28 @@ class WriteBuffer:
             kinds.update(wanted)
             row = dict(point["tags"])
             row.update({key: value for key, _, value in point["fields"]})
-            row["time"] = self.to_ns(point["time"], precision, now)
+            time = point["time"]
+            if time is None:
+                row["time"] = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = "ns"
+                row["time"] = time * units[unit]
             self.rows.setdefault(point["measurement"], []).append(row)
         return rejected
 
-    def table(self, measurement):
+    def table(self, measurement: str) -> pa.Table:
+        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
         if measurement not in self.rows:
             raise KeyError(f"no rows for measurement {measurement!r}")
+        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                       "string": pa.string(), "bool": pa.bool_()}
         kinds = self.kinds[measurement]
         tags = sorted(k for k, v in kinds.items() if v == "tag")
         fields = sorted(k for k, v in kinds.items() if v != "tag")
         schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [(k, arrow_types[kinds[k]]) for k in fields]
                            + [("time", pa.timestamp("ns"))])
         return pa.Table.from_pylist(self.rows[measurement], schema=schema)
 
@@ -792,24 +957,15 @@ class WriteBuffer:
 # %% mutant write-buffer in write.ipynb: updates the schema before checking it, so no line ever conflicts
 class WriteBuffer:
     """In-memory tables per measurement, filled from line protocol."""
-    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                   "string": pa.string(), "bool": pa.bool_()}
-    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.kinds = {}  # measurement -> {key: "tag" or a field type}
         self.rows = {}  # measurement -> list of {key: value, "time": ns}
 
-    def to_ns(self, time, precision, now):
-        if time is None:
-            return now
-        if precision == "auto":
-            precision = ("s" if time < 5e9 else "ms" if time < 5e12
-                         else "us" if time < 5e15 else "ns")
-        return time * self.UNITS[precision]
-
-    def write(self, text, precision="auto", now=0):
-        if precision != "auto" and precision not in self.UNITS:
+    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
+        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
+        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+        if precision != "auto" and precision not in units:
             raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
         rejected = []
         for number, line in enumerate(text.split("\n"), start=1):
@@ -830,18 +986,29 @@ class WriteBuffer:
             kinds.update(wanted)
             row = dict(point["tags"])
             row.update({key: value for key, _, value in point["fields"]})
-            row["time"] = self.to_ns(point["time"], precision, now)
+            time = point["time"]
+            if time is None:
+                row["time"] = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
+                            else "us" if time < 5e15 else "ns")
+                row["time"] = time * units[unit]
             self.rows.setdefault(point["measurement"], []).append(row)
         return rejected
 
-    def table(self, measurement):
+    def table(self, measurement: str) -> pa.Table:
+        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
         if measurement not in self.rows:
             raise KeyError(f"no rows for measurement {measurement!r}")
+        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                       "string": pa.string(), "bool": pa.bool_()}
         kinds = self.kinds[measurement]
         tags = sorted(k for k, v in kinds.items() if v == "tag")
         fields = sorted(k for k, v in kinds.items() if v != "tag")
         schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [(k, arrow_types[kinds[k]]) for k in fields]
                            + [("time", pa.timestamp("ns"))])
         return pa.Table.from_pylist(self.rows[measurement], schema=schema)
 
@@ -849,24 +1016,15 @@ class WriteBuffer:
 # %% mutant write-buffer in write.ipynb: tags as plain strings, not dictionary-encoded
 class WriteBuffer:
     """In-memory tables per measurement, filled from line protocol."""
-    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                   "string": pa.string(), "bool": pa.bool_()}
-    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.kinds = {}  # measurement -> {key: "tag" or a field type}
         self.rows = {}  # measurement -> list of {key: value, "time": ns}
 
-    def to_ns(self, time, precision, now):
-        if time is None:
-            return now
-        if precision == "auto":
-            precision = ("s" if time < 5e9 else "ms" if time < 5e12
-                         else "us" if time < 5e15 else "ns")
-        return time * self.UNITS[precision]
-
-    def write(self, text, precision="auto", now=0):
-        if precision != "auto" and precision not in self.UNITS:
+    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
+        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
+        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+        if precision != "auto" and precision not in units:
             raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
         rejected = []
         for number, line in enumerate(text.split("\n"), start=1):
@@ -885,18 +1043,29 @@ class WriteBuffer:
             kinds.update(wanted)
             row = dict(point["tags"])
             row.update({key: value for key, _, value in point["fields"]})
-            row["time"] = self.to_ns(point["time"], precision, now)
+            time = point["time"]
+            if time is None:
+                row["time"] = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
+                            else "us" if time < 5e15 else "ns")
+                row["time"] = time * units[unit]
             self.rows.setdefault(point["measurement"], []).append(row)
         return rejected
 
-    def table(self, measurement):
+    def table(self, measurement: str) -> pa.Table:
+        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
         if measurement not in self.rows:
             raise KeyError(f"no rows for measurement {measurement!r}")
+        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                       "string": pa.string(), "bool": pa.bool_()}
         kinds = self.kinds[measurement]
         tags = sorted(k for k, v in kinds.items() if v == "tag")
         fields = sorted(k for k, v in kinds.items() if v != "tag")
         schema = pa.schema([(k, pa.string()) for k in tags]
-                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [(k, arrow_types[kinds[k]]) for k in fields]
                            + [("time", pa.timestamp("ns"))])
         return pa.Table.from_pylist(self.rows[measurement], schema=schema)
 
@@ -904,24 +1073,15 @@ class WriteBuffer:
 # %% mutant write-buffer in write.ipynb: numbers only the lines that are not blank
 class WriteBuffer:
     """In-memory tables per measurement, filled from line protocol."""
-    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                   "string": pa.string(), "bool": pa.bool_()}
-    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.kinds = {}  # measurement -> {key: "tag" or a field type}
         self.rows = {}  # measurement -> list of {key: value, "time": ns}
 
-    def to_ns(self, time, precision, now):
-        if time is None:
-            return now
-        if precision == "auto":
-            precision = ("s" if time < 5e9 else "ms" if time < 5e12
-                         else "us" if time < 5e15 else "ns")
-        return time * self.UNITS[precision]
-
-    def write(self, text, precision="auto", now=0):
-        if precision != "auto" and precision not in self.UNITS:
+    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
+        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
+        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+        if precision != "auto" and precision not in units:
             raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
         rejected = []
         points = [p for p in map(parse_line, text.split("\n")) if p is not None]
@@ -938,18 +1098,29 @@ class WriteBuffer:
             kinds.update(wanted)
             row = dict(point["tags"])
             row.update({key: value for key, _, value in point["fields"]})
-            row["time"] = self.to_ns(point["time"], precision, now)
+            time = point["time"]
+            if time is None:
+                row["time"] = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
+                            else "us" if time < 5e15 else "ns")
+                row["time"] = time * units[unit]
             self.rows.setdefault(point["measurement"], []).append(row)
         return rejected
 
-    def table(self, measurement):
+    def table(self, measurement: str) -> pa.Table:
+        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
         if measurement not in self.rows:
             raise KeyError(f"no rows for measurement {measurement!r}")
+        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                       "string": pa.string(), "bool": pa.bool_()}
         kinds = self.kinds[measurement]
         tags = sorted(k for k, v in kinds.items() if v == "tag")
         fields = sorted(k for k, v in kinds.items() if v != "tag")
         schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [(k, arrow_types[kinds[k]]) for k in fields]
                            + [("time", pa.timestamp("ns"))])
         return pa.Table.from_pylist(self.rows[measurement], schema=schema)
 
@@ -957,24 +1128,15 @@ class WriteBuffer:
 # %% mutant write-buffer in write.ipynb: columns in order of first appearance, not sorted
 class WriteBuffer:
     """In-memory tables per measurement, filled from line protocol."""
-    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                   "string": pa.string(), "bool": pa.bool_()}
-    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.kinds = {}  # measurement -> {key: "tag" or a field type}
         self.rows = {}  # measurement -> list of {key: value, "time": ns}
 
-    def to_ns(self, time, precision, now):
-        if time is None:
-            return now
-        if precision == "auto":
-            precision = ("s" if time < 5e9 else "ms" if time < 5e12
-                         else "us" if time < 5e15 else "ns")
-        return time * self.UNITS[precision]
-
-    def write(self, text, precision="auto", now=0):
-        if precision != "auto" and precision not in self.UNITS:
+    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
+        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
+        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+        if precision != "auto" and precision not in units:
             raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
         rejected = []
         for number, line in enumerate(text.split("\n"), start=1):
@@ -993,18 +1155,29 @@ class WriteBuffer:
             kinds.update(wanted)
             row = dict(point["tags"])
             row.update({key: value for key, _, value in point["fields"]})
-            row["time"] = self.to_ns(point["time"], precision, now)
+            time = point["time"]
+            if time is None:
+                row["time"] = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
+                            else "us" if time < 5e15 else "ns")
+                row["time"] = time * units[unit]
             self.rows.setdefault(point["measurement"], []).append(row)
         return rejected
 
-    def table(self, measurement):
+    def table(self, measurement: str) -> pa.Table:
+        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
         if measurement not in self.rows:
             raise KeyError(f"no rows for measurement {measurement!r}")
+        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                       "string": pa.string(), "bool": pa.bool_()}
         kinds = self.kinds[measurement]
         tags = [k for k, v in kinds.items() if v == "tag"]
         fields = [k for k, v in kinds.items() if v != "tag"]
         schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [(k, arrow_types[kinds[k]]) for k in fields]
                            + [("time", pa.timestamp("ns"))])
         return pa.Table.from_pylist(self.rows[measurement], schema=schema)
 
@@ -1830,3 +2003,164 @@ def query_two_tiers(buffer, files, start, end):
                 slot[f] = row[f]
     keys = sorted(best, key=lambda k: tuple((v is None, "" if v is None else v) for v in k[:-1]) + (k[-1],))
     return pa.Table.from_pylist([best[k] for k in keys], schema=buffer.schema)
+
+
+# %% mutant compaction in query.ipynb: sorts by time only
+def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
+    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if not catalog:
+        return []
+    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
+    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
+    times = whole["time"].cast(pa.int64())
+    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
+    new = []
+    for day in sorted(set(days.to_pylist())):
+        part = whole.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        part = part.take(pc.sort_indices(keys, sort_keys=[("time", "ascending")]))
+        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
+            chunk = part.slice(offset, max_rows)
+            name = f"compacted-{day}-{n}.parquet"
+            pq.write_table(chunk, Path(folder) / name)
+            ts = chunk["time"].cast(pa.int64())
+            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
+                        "rows": chunk.num_rows})
+    return sorted(new, key=lambda e: e["file"])
+
+
+# %% mutant compaction in query.ipynb: ignores max_rows: one file per day
+def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
+    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if not catalog:
+        return []
+    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
+    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
+    times = whole["time"].cast(pa.int64())
+    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
+    new = []
+    for day in sorted(set(days.to_pylist())):
+        part = whole.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
+        for n in range(1):
+            chunk = part
+            name = f"compacted-{day}-{n}.parquet"
+            pq.write_table(chunk, Path(folder) / name)
+            ts = chunk["time"].cast(pa.int64())
+            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
+                        "rows": chunk.num_rows})
+    return sorted(new, key=lambda e: e["file"])
+
+
+# %% mutant compaction in query.ipynb: takes the time range from the first and last rows
+def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
+    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if not catalog:
+        return []
+    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
+    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
+    times = whole["time"].cast(pa.int64())
+    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
+    new = []
+    for day in sorted(set(days.to_pylist())):
+        part = whole.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
+        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
+            chunk = part.slice(offset, max_rows)
+            name = f"compacted-{day}-{n}.parquet"
+            pq.write_table(chunk, Path(folder) / name)
+            ts = chunk["time"].cast(pa.int64())
+            new.append({"file": name, "min_time": ts[0].as_py(), "max_time": ts[-1].as_py(),
+                        "rows": chunk.num_rows})
+    return sorted(new, key=lambda e: e["file"])
+
+
+# %% mutant compaction in query.ipynb: puts each old file whole into the day of its min_time
+def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
+    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if not catalog:
+        return []
+    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
+    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
+    days = pa.array([day_of(e["min_time"]) for e in catalog for _ in range(e["rows"])], pa.string())
+    new = []
+    for day in sorted(set(days.to_pylist())):
+        part = whole.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
+        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
+            chunk = part.slice(offset, max_rows)
+            name = f"compacted-{day}-{n}.parquet"
+            pq.write_table(chunk, Path(folder) / name)
+            ts = chunk["time"].cast(pa.int64())
+            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
+                        "rows": chunk.num_rows})
+    return sorted(new, key=lambda e: e["file"])
+
+
+# %% mutant compaction in query.ipynb: numbers the files of a day from 1
+def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
+    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if not catalog:
+        return []
+    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
+    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
+    times = whole["time"].cast(pa.int64())
+    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
+    new = []
+    for day in sorted(set(days.to_pylist())):
+        part = whole.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
+        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
+            chunk = part.slice(offset, max_rows)
+            name = f"compacted-{day}-{n + 1}.parquet"
+            pq.write_table(chunk, Path(folder) / name)
+            ts = chunk["time"].cast(pa.int64())
+            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
+                        "rows": chunk.num_rows})
+    return sorted(new, key=lambda e: e["file"])
+
+
+# %% alternative compaction in query.ipynb: rows sorted in Python, chunks written with from_pylist
+
+def compact(catalog, folder, max_rows):
+    if not isinstance(max_rows, int) or max_rows < 1:
+        raise ValueError("max_rows must be a positive int")
+    tables = [pq.read_table(f"{folder}/{e['file']}") for e in catalog]
+    if not tables:
+        return []
+    schema = tables[0].schema
+    tags = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+    by_day = {}
+    for t in tables:
+        for row, ns in zip(t.to_pylist(), t["time"].cast(pa.int64()).to_pylist(), strict=True):
+            row["time"] = ns
+            by_day.setdefault(day_of(ns), []).append(row)
+    result = []
+    for day in sorted(by_day):
+        rows = sorted(by_day[day], key=lambda r: [(r[n] is None, r[n] or "") for n in tags] + [r["time"]])
+        for n in range((len(rows) + max_rows - 1) // max_rows):
+            chunk = rows[n * max_rows:(n + 1) * max_rows]
+            name = f"compacted-{day}-{n}.parquet"
+            pq.write_table(pa.Table.from_pylist(chunk, schema=schema), f"{folder}/{name}")
+            result.append({"file": name, "min_time": min(r["time"] for r in chunk),
+                           "max_time": max(r["time"] for r in chunk), "rows": len(chunk)})
+    return sorted(result, key=lambda e: e["file"])

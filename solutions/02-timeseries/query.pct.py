@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Assignment 2b: time series queries
 #
-# **Time:** about 4 hours. **Points:** 11. **Prerequisites:** assignment 2a (`write.ipynb`), the
+# **Time:** about 4.5 hours. **Points:** 13. **Prerequisites:** assignment 2a (`write.ipynb`), the
 # lectures `03-time-series-sql` and `04-hot-and-cold` in `notebooks/02-timeseries/`.
 #
 # Dix says the rewrite took DataFusion as its SQL engine, then added the functions a time series
@@ -27,6 +27,8 @@
 # 7. **Selectors** (2 points): first, last, min and max, with the time at which they happened.
 # 8. **Two tiers and dedup** (3 points): one answer from the in-memory buffer and Parquet files,
 #    the newest value winning.
+# 9. **Compaction** (2 points): many small files into few sorted ones; same answers, fewer files
+#    opened.
 #
 # As before: replace `raise NotImplementedError()`, run the public tests, ask
 # `course.hint("<exercise id>")`, press **Validate**. Results are compared strictly by type.
@@ -44,6 +46,7 @@ import pyarrow.parquet as pq
 
 import course
 from course.learner.checking import check, check_raises
+from course.timeseries import day_of
 
 TAG = pa.dictionary(pa.int32(), pa.string())  # the type of a tag column
 _scratch_dir = tempfile.TemporaryDirectory(prefix="timeseries-query-")  # removed at exit
@@ -569,6 +572,142 @@ for _trial in range(15):
           f"the schema of query_two_tiers(<trial {_trial}>)")
     check(_got.cast(_plain).to_pylist(), _expected,
           f"query_two_tiers(<buffer {_sources[-1].num_rows} rows>, <{len(_paths)} files>, {_start}, {_end})")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Exercise 9: compaction (2 points)
+#
+# Persisting often keeps memory small but leaves many small files, and every file a query cannot
+# skip costs a request. **Compaction** rewrites them. Write `compact(catalog, folder, max_rows)`:
+#
+# - `catalog`: a `list` of entries as in exercise 4 of assignment 2a (`{"file", "min_time",
+#   "max_time", "rows"}`), naming Parquet files in the folder `folder` (a `str`), all with one
+#   schema laid out as in assignment 2a; files may overlap in time and cover several UTC days.
+# - Write, into the same folder, new files that hold **exactly the rows of the old ones** (keep
+#   duplicates; do not delete the old files): for each UTC day, that day's rows from all files,
+#   **sorted by the tag columns** (schema order, by text, nulls last) **then time**, cut in order
+#   into files of `max_rows` rows (the last one of a day may be shorter). Name them
+#   `compacted-YYYY-MM-DD-N.parquet` with `N` = 0, 1, 2, ... within the day.
+# - Return the new catalog, one entry per new file, sorted by file name, with the same keys.
+#
+# `max_rows` below 1 raises `ValueError`. The tests check the rows (nothing lost, nothing added),
+# the order, the file sizes and the catalog, and count the files that range queries open before
+# and after. Exercise id: `compaction`.
+
+# %% nbgrader={"grade": false, "grade_id": "compaction", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
+    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
+    ### BEGIN SOLUTION
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    if not catalog:
+        return []
+    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
+    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
+    times = whole["time"].cast(pa.int64())
+    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
+    new = []
+    for day in sorted(set(days.to_pylist())):
+        part = whole.filter(pc.equal(days, day))
+        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+                         "time": part["time"]})
+        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
+        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
+            chunk = part.slice(offset, max_rows)
+            name = f"compacted-{day}-{n}.parquet"
+            pq.write_table(chunk, Path(folder) / name)
+            ts = chunk["time"].cast(pa.int64())
+            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
+                        "rows": chunk.num_rows})
+    return sorted(new, key=lambda e: e["file"])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "compaction-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Public tests: run this cell to check your function.
+_day = 86_400 * 10**9
+_t0 = 1_767_225_600 * 10**9  # 2026-01-01T00:00:00Z
+_schema = pa.schema([("host", TAG), ("usage", pa.float64()), ("time", pa.timestamp("ns"))])
+_folder = scratch / "compaction-public"
+_folder.mkdir()
+_catalog = []
+for _k in range(6):  # six small files, each with points of both days
+    _rows = [{"host": h, "usage": float(_k), "time": _t0 + _k * 3_600 * 10**9 + _d * _day + _i}
+             for _i, h in enumerate(["b", "a"]) for _d in (0, 1)]
+    _tab = pa.Table.from_pylist(_rows, schema=_schema)
+    pq.write_table(_tab, _folder / f"small-{_k}.parquet")
+    _ts = _tab["time"].cast(pa.int64())
+    _catalog.append({"file": f"small-{_k}.parquet", "min_time": pc.min(_ts).as_py(),
+                     "max_time": pc.max(_ts).as_py(), "rows": _tab.num_rows})
+_new = compact(_catalog, str(_folder), 5)
+check([e["file"] for e in _new], ["compacted-2026-01-01-0.parquet", "compacted-2026-01-01-1.parquet",
+                                  "compacted-2026-01-01-2.parquet", "compacted-2026-01-02-0.parquet",
+                                  "compacted-2026-01-02-1.parquet", "compacted-2026-01-02-2.parquet"],
+      "the files of compact(<6 small files over 2 days>, folder, 5)")
+check([e["rows"] for e in _new], [5, 5, 2, 5, 5, 2], "the rows per file")
+_first = pq.read_table(_folder / "compacted-2026-01-01-0.parquet")
+check(_first["host"].cast(pa.string()).to_pylist(), ["a", "a", "a", "a", "a"], "the hosts of the first file")
+check(_first["usage"].to_pylist(), [0.0, 1.0, 2.0, 3.0, 4.0], "the usage of the first file (sorted by time)")
+check_raises(compact, (_catalog, str(_folder), 0), ValueError, "compact(catalog, folder, 0)")
+
+
+def _opened(catalog, start, end):
+    return sum(1 for e in catalog if e["min_time"] < end and e["max_time"] >= start)
+
+
+_q = (_t0 + _day, _t0 + _day + 7_200 * 10**9)  # the first two hours of the second day
+print("a two-hour query opens", _opened(_catalog, *_q), "small files, and", _opened(_new, *_q),
+      "compacted ones")
+print("compaction: public tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "compaction-hidden", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests run when your work is graded.
+### BEGIN HIDDEN TESTS
+_rng = course.rng(35)
+_schema = pa.schema([("host", TAG), ("region", TAG), ("usage", pa.float64()), ("time", pa.timestamp("ns"))])
+_plain = pa.schema([("host", pa.string()), ("region", pa.string()), ("usage", pa.float64()), ("time", pa.int64())])
+for _trial in range(8):
+    _folder = scratch / f"compaction-{_trial}"
+    _folder.mkdir()
+    _catalog, _all = [], []
+    for _k in range(int(_rng.integers(1, 15))):
+        _rows = [{"host": None if _rng.random() < 0.1 else f"h{int(_rng.integers(0, 4))}",
+                  "region": None if _rng.random() < 0.1 else str(_rng.choice(["eu", "us"])),
+                  "usage": float(_rng.normal(50, 10)),
+                  "time": int(_t0 + _rng.integers(0, 3 * _day))} for _ in range(int(_rng.integers(1, 60)))]
+        _all += _rows
+        _tab = pa.Table.from_pylist(_rows, schema=_schema)
+        pq.write_table(_tab, _folder / f"p{_k:02d}.parquet")
+        _ts = _tab["time"].cast(pa.int64())
+        _catalog.append({"file": f"p{_k:02d}.parquet", "min_time": pc.min(_ts).as_py(),
+                         "max_time": pc.max(_ts).as_py(), "rows": _tab.num_rows})
+    _max = int(_rng.choice([1, 7, 50, 1000]))
+    _new = compact([dict(e) for e in _catalog], str(_folder), _max)
+    # The oracle: the old rows, grouped by day and sorted in plain Python.
+    _days = {}
+    for _r in _all:
+        _days.setdefault(day_of(_r["time"]), []).append(_r)
+    _want_files, _want_rows = [], {}
+    for _d in sorted(_days):
+        _sorted = sorted(_days[_d], key=lambda r: ((r["host"] is None, r["host"] or ""), (r["region"] is None, r["region"] or ""), r["time"]))
+        for _n, _off in enumerate(range(0, len(_sorted), _max)):
+            _name = f"compacted-{_d}-{_n}.parquet"
+            _want_files.append(_name)
+            _want_rows[_name] = _sorted[_off:_off + _max]
+    check([e["file"] for e in _new], sorted(_want_files), f"the new files of compact(<{len(_catalog)} files>, folder, {_max})")
+    for _e in _new:
+        _got = pq.read_table(_folder / _e["file"])
+        check([(f.name, str(f.type)) for f in _got.schema], [(f.name, str(f.type)) for f in _schema], f"the schema of {_e['file']}")
+        _got = _got.cast(_plain).to_pylist()
+        _want = _want_rows[_e["file"]]
+        check([(r["host"], r["region"], r["time"]) for r in _got], [(r["host"], r["region"], r["time"]) for r in _want],
+              f"the tags and times of {_e['file']}, in order (trial {_trial})")
+        check(sorted(r["usage"] for r in _got), sorted(r["usage"] for r in _want), f"the usage values of {_e['file']}")
+        check(_e, {"file": _e["file"], "min_time": min(r["time"] for r in _want), "max_time": max(r["time"] for r in _want),
+                   "rows": len(_want)}, f"the catalog entry of {_e['file']}")
+check(compact([], str(scratch), 10), [], "compact([], folder, 10)")
+for _bad in (0, -1):
+    check_raises(compact, ([], str(scratch), _bad), ValueError, f"compact([], folder, {_bad})")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -383,25 +383,17 @@ check(parse_line("x#y f=1")["measurement"], "x#y", "the measurement of parse_lin
 class WriteBuffer:
     """In-memory tables per measurement, filled from line protocol."""
 
-    ### BEGIN SOLUTION
-    ARROW_TYPES = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                   "string": pa.string(), "bool": pa.bool_()}
-    UNITS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
-
-    def __init__(self):
+    def __init__(self) -> None:
+        ### BEGIN SOLUTION
         self.kinds = {}  # measurement -> {key: "tag" or a field type}
         self.rows = {}  # measurement -> list of {key: value, "time": ns}
+        ### END SOLUTION
 
-    def to_ns(self, time, precision, now):
-        if time is None:
-            return now
-        if precision == "auto":
-            precision = ("s" if time < 5e9 else "ms" if time < 5e12
-                         else "us" if time < 5e15 else "ns")
-        return time * self.UNITS[precision]
-
-    def write(self, text, precision="auto", now=0):
-        if precision != "auto" and precision not in self.UNITS:
+    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
+        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
+        ### BEGIN SOLUTION
+        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
+        if precision != "auto" and precision not in units:
             raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
         rejected = []
         for number, line in enumerate(text.split("\n"), start=1):
@@ -420,21 +412,34 @@ class WriteBuffer:
             kinds.update(wanted)
             row = dict(point["tags"])
             row.update({key: value for key, _, value in point["fields"]})
-            row["time"] = self.to_ns(point["time"], precision, now)
+            time = point["time"]
+            if time is None:
+                row["time"] = now
+            else:
+                unit = precision
+                if unit == "auto":
+                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
+                            else "us" if time < 5e15 else "ns")
+                row["time"] = time * units[unit]
             self.rows.setdefault(point["measurement"], []).append(row)
         return rejected
+        ### END SOLUTION
 
-    def table(self, measurement):
+    def table(self, measurement: str) -> pa.Table:
+        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
+        ### BEGIN SOLUTION
         if measurement not in self.rows:
             raise KeyError(f"no rows for measurement {measurement!r}")
+        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
+                       "string": pa.string(), "bool": pa.bool_()}
         kinds = self.kinds[measurement]
         tags = sorted(k for k, v in kinds.items() if v == "tag")
         fields = sorted(k for k, v in kinds.items() if v != "tag")
         schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, self.ARROW_TYPES[kinds[k]]) for k in fields]
+                           + [(k, arrow_types[kinds[k]]) for k in fields]
                            + [("time", pa.timestamp("ns"))])
         return pa.Table.from_pylist(self.rows[measurement], schema=schema)
-    ### END SOLUTION
+        ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "write-buffer-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -743,7 +748,7 @@ print("persist and prune: public tests passed")
 ### BEGIN HIDDEN TESTS
 _rng = course.rng(24)
 _day = 86_400 * 10**9
-_t0 = 1_767_225_600 * 10**9
+_t0 = 1_767_225_600 * 10**9  # 2026-01-01T00:00:00Z
 _dict = pa.dictionary(pa.int32(), pa.string())
 for _trial in range(12):
     _n = int(_rng.integers(0, 300))
