@@ -466,7 +466,7 @@ print("WriteBuffer: public tests passed")
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
 _rng = course.rng(22)
-_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(), "string": pa.string(), "bool": pa.bool_()}
+_types = dict(float=pa.float64(), int=pa.int64(), uint=pa.uint64(), string=pa.string(), bool=pa.bool_())
 _mult = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
 
 
