@@ -97,3 +97,46 @@ def test_gapfill_and_selector_data_name_their_source():
         data = json.loads(data_path(name).read_text(encoding="utf-8"))
         assert "MIT" in data["license"] and data["cases"]
         assert all("source" in c and "expected" in c for c in data["cases"])
+
+
+def test_bench_pyarrow_downsample_matches_datafusion():
+    import datafusion
+    import pyarrow as pa
+
+    from course.timeseries.bench import metrics_table, pyarrow_downsample
+
+    table = metrics_table(3_000, hosts=5)
+    every = 300 * 10**9
+    ctx = datafusion.SessionContext()
+    ctx.register_record_batches("t", [table.to_batches()])
+    expected = ctx.sql(
+        f"SELECT CAST(host AS VARCHAR) AS host, arrow_cast(date_bin(INTERVAL '{every} nanoseconds',"
+        " time, to_timestamp_nanos(0)), 'Int64') AS window, count(usage) AS c, avg(usage) AS m, "
+        "max(usage) AS x FROM t GROUP BY host, window ORDER BY host, window"
+    ).to_arrow_table()
+    got = pyarrow_downsample(table, "usage", every)
+    assert got["host"].to_pylist() == expected["host"].to_pylist()
+    assert got["window"].to_pylist() == expected["window"].to_pylist()
+    assert got["value_count"].to_pylist() == expected["c"].to_pylist()
+    assert got["value_max"].to_pylist() == expected["x"].to_pylist()
+    assert all(
+        math.isclose(a, b)
+        for a, b in zip(got["value_mean"].to_pylist(), expected["m"].to_pylist(), strict=True)
+    )
+    assert isinstance(table["host"].type, pa.DictionaryType)
+
+
+def test_bench_main_runs_small(capsys, tmp_path):
+    from course.timeseries.bench import main, metrics_table, pruning_counts
+
+    assert main(["--rows", "3000", "--lines", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "lines/s" in out and "DataFusion" in out and "files opened" in out
+    counts = pruning_counts(
+        metrics_table(6_000, hosts=5, interval_s=300),
+        tmp_path,
+        1_767_225_600 * 10**9 + 86_400 * 10**9,
+    )
+    assert counts["files_opened"] == 1 < counts["files"]
+    with pytest.raises(SystemExit):
+        main(["--rows", "0"])
