@@ -151,7 +151,8 @@ for _trial in range(25):
     _vals = [None if _rng.random() < 0.15 else (float(_rng.normal(50, 20)) if _kind == "float" else int(_rng.integers(-50, 50)))
              for _ in range(_n)]
     _cols["usage"] = pa.array(_vals, pa.float64() if _kind == "float" else pa.int64())
-    _cols["time"] = pa.array([int(x) for x in _rng.integers(-10**12, 10**12, _n)], pa.timestamp("ns"))
+    _base = 0 if _trial % 3 == 0 else 1_767_225_600 * 10**9  # around the epoch, or real 2026 times
+    _cols["time"] = pa.array([_base + int(x) for x in _rng.integers(-10**12, 10**12, _n)], pa.timestamp("ns"))
     _table = pa.table(_cols)
     _every = int(_rng.choice([7, 1000, 10**9, 60 * 10**9, 3_600 * 10**9]))
     _origin = int(_rng.integers(-10**11, 10**11)) if _rng.random() < 0.5 else 0
