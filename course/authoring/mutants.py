@@ -90,19 +90,20 @@ def merge_into(solution: str, replacement: str) -> str:
     """The solution cell with each top-level function that ``replacement`` defines swapped in.
 
     A mutant or alternative need only write the functions it changes: a cell with two functions
-    (say an encoder and a decoder) keeps the solution's version of the one it leaves out. Code in
-    ``replacement`` that is not a function definition (an import, say) goes first.
+    (say an encoder and a decoder) keeps the solution's version of the one it leaves out. A class
+    is swapped whole, like a function. Code in ``replacement`` that is not a function or class
+    definition (an import, say) goes first.
     """
     new = ast.parse(replacement)
     defs = {
         node.name: ast.get_source_segment(replacement, node, padded=False)
         for node in new.body
-        if isinstance(node, ast.FunctionDef)
+        if isinstance(node, ast.FunctionDef | ast.ClassDef)
     }
     others = [
         ast.get_source_segment(replacement, node)
         for node in new.body
-        if not isinstance(node, ast.FunctionDef)
+        if not isinstance(node, ast.FunctionDef | ast.ClassDef)
     ]
     old = ast.parse(solution)
     lines = solution.splitlines()
@@ -111,7 +112,7 @@ def merge_into(solution: str, replacement: str) -> str:
         start = (
             node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno
         )
-        if isinstance(node, ast.FunctionDef) and node.name in defs:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in defs:
             parts.append(defs.pop(node.name))
         else:
             parts.append("\n".join(lines[start - 1 : node.end_lineno]))
