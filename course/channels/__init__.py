@@ -1,8 +1,17 @@
 """Support code for module 3 (encrypted channels): X25519 on bytes, seeded keys, test vectors and
 an independent Noise peer (``noiseprotocol``) for interoperation tests."""
 
-from course.channels.keys import dh, key_source, public_key
+from course.channels.keys import aead, dh, key_source, noise_nonce, noise_rekey, public_key
 from course.channels.peer import noise_peer
 from course.channels.vectors import load_vectors
 
-__all__ = ["dh", "key_source", "load_vectors", "noise_peer", "public_key"]
+__all__ = [
+    "aead",
+    "dh",
+    "key_source",
+    "load_vectors",
+    "noise_nonce",
+    "noise_peer",
+    "noise_rekey",
+    "public_key",
+]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-__all__ = ["dh", "key_source", "public_key"]
+__all__ = ["aead", "dh", "key_source", "noise_nonce", "noise_rekey", "public_key"]
 
 
 def _key_bytes(value: bytes, what: str) -> bytes:
@@ -53,3 +53,28 @@ def key_source(seed: int | str) -> Callable[[], bytes]:
         return hashlib.sha256(f"course-channels/{seed}/{counter}".encode()).digest()
 
     return next_key
+
+
+def aead(cipher: str, key: bytes):
+    """The ``cryptography`` AEAD object for Noise's cipher name: 'AESGCM' or 'ChaChaPoly'."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+
+    if cipher not in ("AESGCM", "ChaChaPoly"):
+        raise ValueError(f"cipher must be 'AESGCM' or 'ChaChaPoly', got {cipher!r}")
+    key = _key_bytes(key, "the key")
+    return AESGCM(key) if cipher == "AESGCM" else ChaCha20Poly1305(key)
+
+
+def noise_nonce(cipher: str, n: int) -> bytes:
+    """Noise's 12-byte AEAD nonce for counter ``n``: 4 zero bytes, then n as 8 bytes (big-endian
+    for AESGCM, little-endian for ChaChaPoly)."""
+    if cipher not in ("AESGCM", "ChaChaPoly"):
+        raise ValueError(f"cipher must be 'AESGCM' or 'ChaChaPoly', got {cipher!r}")
+    if not isinstance(n, int) or not 0 <= n < 2**64:
+        raise ValueError(f"a nonce is an int from 0 to 2**64 - 1, got {n!r}")
+    return bytes(4) + n.to_bytes(8, "big" if cipher == "AESGCM" else "little")
+
+
+def noise_rekey(cipher: str, key: bytes) -> bytes:
+    """Noise's REKEY(k): the first 32 bytes of ENCRYPT(k, 2**64 - 1, b"", 32 zero bytes)."""
+    return aead(cipher, key).encrypt(noise_nonce(cipher, 2**64 - 1), bytes(32), b"")[:32]

@@ -12,7 +12,7 @@ import hmac
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
-from course.channels import dh, noise_peer, public_key
+from course.channels import aead, dh, noise_nonce, noise_peer, noise_rekey, public_key
 
 MAX_NONCE = 2**64 - 1
 CipherState = SymmetricState = None  # the learner's classes from earlier answer cells
@@ -1328,3 +1328,322 @@ class XXHandshake:
 
     def decrypt(self, ciphertext):
         return self.ciphers[1].decrypt_with_ad(b"", ciphertext)
+
+# %% mutant replay-window in channel.ipynb: records the nonce before the message authenticates
+class ReplayReceiver:
+
+    def __init__(self, cipher: str, key: bytes, window: int = 32) -> None:
+        self.aead = aead(cipher, key)
+        self.cipher, self.window = cipher, window
+        self.top = None
+        self.seen = set()  # accepted nonces inside the window
+
+    def open(self, message: bytes) -> bytes:
+        if len(message) < 8 + 16:
+            raise ValueError(f"a message has at least 24 bytes, got {len(message)}")
+        n = int.from_bytes(message[:8], "big")
+        if self.top is not None and n <= self.top - self.window:
+            raise ValueError(f"nonce {n} is too old (highest accepted {self.top})")
+        if n in self.seen:
+            raise ValueError(f"nonce {n} was already accepted: a replay")
+        self.seen.add(n)
+        if self.top is None or n > self.top:
+            self.top = n
+        try:
+            plaintext = self.aead.decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        self.seen = {m for m in self.seen if m > self.top - self.window}
+        return plaintext
+
+    def highest(self) -> int | None:
+        return self.top
+
+# %% mutant replay-window in channel.ipynb: off by one: accepts n == h - window
+class ReplayReceiver:
+
+    def __init__(self, cipher: str, key: bytes, window: int = 32) -> None:
+        self.aead = aead(cipher, key)
+        self.cipher, self.window = cipher, window
+        self.top = None
+        self.seen = set()  # accepted nonces inside the window
+
+    def open(self, message: bytes) -> bytes:
+        if len(message) < 8 + 16:
+            raise ValueError(f"a message has at least 24 bytes, got {len(message)}")
+        n = int.from_bytes(message[:8], "big")
+        if self.top is not None and n < self.top - self.window:
+            raise ValueError(f"nonce {n} is too old (highest accepted {self.top})")
+        if n in self.seen:
+            raise ValueError(f"nonce {n} was already accepted: a replay")
+        try:
+            plaintext = self.aead.decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        self.seen.add(n)
+        if self.top is None or n > self.top:
+            self.top = n
+            self.seen = {m for m in self.seen if m > self.top - self.window}
+        return plaintext
+
+    def highest(self) -> int | None:
+        return self.top
+
+# %% mutant replay-window in channel.ipynb: never checks for a nonce accepted before
+class ReplayReceiver:
+
+    def __init__(self, cipher: str, key: bytes, window: int = 32) -> None:
+        self.aead = aead(cipher, key)
+        self.cipher, self.window = cipher, window
+        self.top = None
+        self.seen = set()  # accepted nonces inside the window
+
+    def open(self, message: bytes) -> bytes:
+        if len(message) < 8 + 16:
+            raise ValueError(f"a message has at least 24 bytes, got {len(message)}")
+        n = int.from_bytes(message[:8], "big")
+        if self.top is not None and n <= self.top - self.window:
+            raise ValueError(f"nonce {n} is too old (highest accepted {self.top})")
+        try:
+            plaintext = self.aead.decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        self.seen.add(n)
+        if self.top is None or n > self.top:
+            self.top = n
+            self.seen = {m for m in self.seen if m > self.top - self.window}
+        return plaintext
+
+    def highest(self) -> int | None:
+        return self.top
+
+# %% mutant replay-window in channel.ipynb: no window at all: only nonces above the highest are accepted
+class ReplayReceiver:
+
+    def __init__(self, cipher: str, key: bytes, window: int = 32) -> None:
+        self.aead = aead(cipher, key)
+        self.cipher, self.window = cipher, window
+        self.top = None
+        self.seen = set()  # accepted nonces inside the window
+
+    def open(self, message: bytes) -> bytes:
+        if len(message) < 8 + 16:
+            raise ValueError(f"a message has at least 24 bytes, got {len(message)}")
+        n = int.from_bytes(message[:8], "big")
+        if self.top is not None and n <= self.top:
+            raise ValueError(f"nonce {n} is too old (highest accepted {self.top})")
+        if n in self.seen:
+            raise ValueError(f"nonce {n} was already accepted: a replay")
+        try:
+            plaintext = self.aead.decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        self.seen.add(n)
+        if self.top is None or n > self.top:
+            self.top = n
+            self.seen = {m for m in self.seen if m > self.top - self.window}
+        return plaintext
+
+    def highest(self) -> int | None:
+        return self.top
+
+# %% alternative replay-window in channel.ipynb: a bitmask of the last `window` nonces, as IPsec does
+class ReplayReceiver:
+    def __init__(self, cipher, key, window=32):
+        self.cipher, self.key, self.window = cipher, key, window
+        self.top, self.mask = None, 0  # bit i set: nonce top - i accepted
+
+    def open(self, message):
+        if len(message) < 24:
+            raise ValueError("too short")
+        n = int.from_bytes(message[:8], "big")
+        if self.top is not None:
+            age = self.top - n
+            if age >= self.window or (age >= 0 and self.mask >> age & 1):
+                raise ValueError("replayed or too old")
+        try:
+            plaintext = aead(self.cipher, self.key).decrypt(
+                noise_nonce(self.cipher, n), message[8:], b"")
+        except Exception:
+            raise ValueError("forged") from None
+        if self.top is None:
+            self.top, self.mask = n, 1
+        elif n > self.top:
+            self.mask = ((self.mask << (n - self.top)) | 1) & ((1 << self.window) - 1)
+            self.top = n
+        else:
+            self.mask |= 1 << (self.top - n)
+        return plaintext
+
+    def highest(self):
+        return self.top
+
+# %% mutant rekey in channel.ipynb: moves to the new epoch before the message authenticates
+class RekeyReceiver:
+
+    def __init__(self, cipher: str, key: bytes, every: int = 32) -> None:
+        self.cipher, self.every = cipher, every
+        self.current, self.keys = 0, {0: key}
+
+    def epoch(self) -> int:
+        return self.current
+
+    def open(self, message: bytes) -> bytes:
+        n = int.from_bytes(message[:8], "big")
+        e = n // self.every
+        if e < self.current - 1:
+            raise ValueError(f"epoch {e} is over: its key was discarded")
+        if e <= self.current:
+            key = self.keys[e]
+        else:
+            previous = key = self.keys[self.current]
+            for _ in range(e - self.current):
+                previous, key = key, noise_rekey(self.cipher, key)
+        if e > self.current:
+            self.keys = {e - 1: previous, e: key}
+            self.current = e
+        try:
+            plaintext = aead(self.cipher, key).decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        return plaintext
+
+# %% mutant rekey in channel.ipynb: keeps no previous key: a message delayed across a boundary is lost
+class RekeyReceiver:
+
+    def __init__(self, cipher: str, key: bytes, every: int = 32) -> None:
+        self.cipher, self.every = cipher, every
+        self.current, self.keys = 0, {0: key}
+
+    def epoch(self) -> int:
+        return self.current
+
+    def open(self, message: bytes) -> bytes:
+        n = int.from_bytes(message[:8], "big")
+        e = n // self.every
+        if e < self.current:
+            raise ValueError(f"epoch {e} is over: its key was discarded")
+        if e <= self.current:
+            key = self.keys[e]
+        else:
+            previous = key = self.keys[self.current]
+            for _ in range(e - self.current):
+                previous, key = key, noise_rekey(self.cipher, key)
+        try:
+            plaintext = aead(self.cipher, key).decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        if e > self.current:
+            self.keys = {e - 1: previous, e: key}
+            self.current = e
+        return plaintext
+
+# %% mutant rekey in channel.ipynb: after a jump of several epochs keeps the old current key, not the key of e - 1
+class RekeyReceiver:
+
+    def __init__(self, cipher: str, key: bytes, every: int = 32) -> None:
+        self.cipher, self.every = cipher, every
+        self.current, self.keys = 0, {0: key}
+
+    def epoch(self) -> int:
+        return self.current
+
+    def open(self, message: bytes) -> bytes:
+        n = int.from_bytes(message[:8], "big")
+        e = n // self.every
+        if e < self.current - 1:
+            raise ValueError(f"epoch {e} is over: its key was discarded")
+        if e <= self.current:
+            key = self.keys[e]
+        else:
+            key = self.keys[self.current]
+            for _ in range(e - self.current):
+                key = noise_rekey(self.cipher, key)
+        try:
+            plaintext = aead(self.cipher, key).decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        if e > self.current:
+            self.keys = {e - 1: self.keys[self.current], e: key}
+            self.current = e
+        return plaintext
+
+# %% mutant rekey in channel.ipynb: restarts the AEAD nonce at each epoch (uses n % every)
+class RekeyReceiver:
+
+    def __init__(self, cipher: str, key: bytes, every: int = 32) -> None:
+        self.cipher, self.every = cipher, every
+        self.current, self.keys = 0, {0: key}
+
+    def epoch(self) -> int:
+        return self.current
+
+    def open(self, message: bytes) -> bytes:
+        n = int.from_bytes(message[:8], "big")
+        e = n // self.every
+        if e < self.current - 1:
+            raise ValueError(f"epoch {e} is over: its key was discarded")
+        if e <= self.current:
+            key = self.keys[e]
+        else:
+            previous = key = self.keys[self.current]
+            for _ in range(e - self.current):
+                previous, key = key, noise_rekey(self.cipher, key)
+        try:
+            plaintext = aead(self.cipher, key).decrypt(noise_nonce(self.cipher, n % self.every), message[8:], b"")
+        except InvalidTag:
+            raise ValueError("the message failed authentication") from None
+        if e > self.current:
+            self.keys = {e - 1: previous, e: key}
+            self.current = e
+        return plaintext
+
+# %% mutant rekey in channel.ipynb: the attacker does not rekey forward: reads only the leaked epoch
+def read_with_leaked_key(cipher: str, leaked_key: bytes, leaked_epoch: int, every: int,
+                         messages: list[bytes]) -> list[bytes | None]:
+    out = []
+    for message in messages:
+        n = int.from_bytes(message[:8], "big")
+        e = n // every
+        if e != leaked_epoch:
+            out.append(None)
+            continue
+        key = leaked_key
+        for _ in range(e - leaked_epoch):
+            key = noise_rekey(cipher, key)
+        try:
+            out.append(aead(cipher, key).decrypt(noise_nonce(cipher, n), message[8:], b""))
+        except InvalidTag:
+            out.append(None)
+    return out
+
+# %% alternative rekey in channel.ipynb: keeps a dict of epoch keys, derived one step at a time and pruned
+class RekeyReceiver:
+    def __init__(self, cipher, key, every=32):
+        self.cipher, self.every, self.now = cipher, every, 0
+        self.held = {0: key}
+
+    def epoch(self):
+        return self.now
+
+    def _key(self, e):
+        keys, last = dict(self.held), self.now
+        while last < e:
+            keys[last + 1] = noise_rekey(self.cipher, keys[last])
+            last += 1
+        return keys
+
+    def open(self, message):
+        n = int.from_bytes(message[:8], "big")
+        e = n // self.every
+        if e not in self.held and e < self.now:
+            raise ValueError("old epoch")
+        keys = self._key(e)
+        try:
+            plaintext = aead(self.cipher, keys[e]).decrypt(noise_nonce(self.cipher, n), message[8:], b"")
+        except InvalidTag as exc:
+            raise ValueError("bad message") from exc
+        if e > self.now:
+            self.now = e
+            self.held = {k: v for k, v in keys.items() if k >= e - 1}
+        return plaintext
