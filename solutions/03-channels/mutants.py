@@ -1604,12 +1604,12 @@ def read_with_leaked_key(cipher: str, leaked_key: bytes, leaked_epoch: int, ever
     out = []
     for message in messages:
         n = int.from_bytes(message[:8], "big")
-        e = n // every
-        if e != leaked_epoch:
+        epoch = n // every
+        if epoch != leaked_epoch:
             out.append(None)
             continue
         key = leaked_key
-        for _ in range(e - leaked_epoch):
+        for _ in range(epoch - leaked_epoch):
             key = noise_rekey(cipher, key)
         try:
             out.append(aead(cipher, key).decrypt(noise_nonce(cipher, n), message[8:], b""))
