@@ -99,3 +99,20 @@ def test_vectors_ship_with_provenance():
     for name in ("channels-xx-aesgcm.json", "channels-xx-chachapoly.json"):
         raw = json.loads((repo_root() / "course" / "data" / name).read_text())
         assert all("Public domain" in v["source"] for v in raw["vectors"])
+
+
+def test_peer_remote_static_survives_the_end_of_the_handshake():
+    from course.channels import peer_remote_static
+
+    keys = key_source("rs")
+    a_static, b_static = keys(), keys()
+    a = noise_peer("XX", "ChaChaPoly", True, static=a_static)
+    b = noise_peer("XX", "ChaChaPoly", False, static=b_static)
+    assert peer_remote_static(a) is None
+    b.read_message(a.write_message(b""))
+    a.read_message(b.write_message(b""))
+    b.read_message(a.write_message(b""))
+    assert peer_remote_static(a) == public_key(b_static)
+    assert peer_remote_static(b) == public_key(a_static)
+    with pytest.raises(ValueError):
+        peer_remote_static(object())

@@ -2,7 +2,7 @@
 an independent Noise peer (``noiseprotocol``) for interoperation tests."""
 
 from course.channels.keys import aead, dh, key_source, noise_nonce, noise_rekey, public_key
-from course.channels.peer import noise_peer
+from course.channels.peer import noise_peer, peer_remote_static
 from course.channels.vectors import load_vectors
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "noise_nonce",
     "noise_peer",
     "noise_rekey",
+    "peer_remote_static",
     "public_key",
 ]

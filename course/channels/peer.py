@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-__all__ = ["noise_peer", "CIPHERS"]
+__all__ = ["noise_peer", "peer_remote_static", "CIPHERS"]
 
 CIPHERS = ("AESGCM", "ChaChaPoly")
 
@@ -46,4 +46,15 @@ def noise_peer(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         conn.start_handshake()
+    # noiseprotocol drops its handshake state when the handshake ends; keep it for the peer's key.
+    conn._course_handshake_state = conn.noise_protocol.handshake_state
     return conn
+
+
+def peer_remote_static(conn) -> bytes | None:
+    """The static public key a ``noise_peer`` connection received (``None`` before it arrives)."""
+    state = getattr(conn, "_course_handshake_state", None)
+    if state is None:
+        raise ValueError("peer_remote_static() takes a connection made by noise_peer()")
+    remote = getattr(state.rs, "public_bytes", None)  # noiseprotocol uses an Empty() placeholder
+    return None if remote is None else bytes(remote)
