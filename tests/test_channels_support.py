@@ -116,3 +116,16 @@ def test_peer_remote_static_survives_the_end_of_the_handshake():
     assert peer_remote_static(b) == public_key(a_static)
     with pytest.raises(ValueError):
         peer_remote_static(object())
+
+
+def test_bench_runs_the_answer_cells_against_the_library():
+    from course.channels import bench
+
+    answers = bench.load_answers(repo_root() / "solutions" / "03-channels" / "handshake.ipynb")
+    rates = bench.handshake_rates(answers, "ChaChaPoly", number=1)
+    assert set(rates) == {"learner", "noiseprotocol", "x25519", "public_key"}
+    assert all(t > 0 for t in rates.values())
+    transport = bench.transport_rates(answers, 1024, number=2)
+    assert transport["raw AEAD"] > 0
+    with pytest.raises(ValueError, match="CipherState"):
+        bench.load_answers(repo_root() / "solutions" / "03-channels" / "channel.ipynb")
