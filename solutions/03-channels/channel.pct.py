@@ -15,17 +15,21 @@
 # %% [markdown]
 # # Assignment 3b: from handshake to channel, Ockam style
 #
-# **Time:** about 2 hours. **Points:** 6. **Prerequisites:** assignment 3a (`handshake.ipynb`) and
+# **Time:** about 3 hours. **Points:** 9. **Prerequisites:** assignment 3a (`handshake.ipynb`) and
 # the lecture `04-secure-channel` in `notebooks/03-channels/`.
 #
-# A Noise handshake ends with two keys; a channel still has to carry messages over a network that
-# loses, reorders and repeats them, and keep going for hours. Ockam's secure channel (in Rust,
-# after the rewrite the webinar describes) does two things on top of Noise's transport:
+# A Noise handshake ends with two keys and the peer's static public key; a channel still has to
+# decide whether that key belongs to someone it trusts, and then carry messages over a network that
+# loses, reorders and repeats them, for hours. Ockam's secure channel (in Rust, after the rewrite
+# the webinar describes) adds three things on top of Noise:
 #
-# 1. **A replay window** (3 points): every message carries its nonce explicitly, so messages may
+# 1. **Identity binding and trust policies** (3 points): an identity signs an attestation for its
+#    Noise static key; the channel checks it against the key the handshake authenticated, then
+#    asks a trust policy.
+# 2. **A replay window** (3 points): every message carries its nonce explicitly, so messages may
 #    arrive out of order; a sliding window rejects repeats and stale messages, and is updated only
 #    after a message authenticates.
-# 2. **Periodic rekey** (3 points): the key changes every N messages by Noise's one-way `REKEY`, so
+# 3. **Periodic rekey** (3 points): the key changes every N messages by Noise's one-way `REKEY`, so
 #    a key stolen late does not read what was sent before.
 #
 # The set-up cell gives you `aead(cipher, key)` (the `cryptography` AEAD object), `noise_nonce(cipher,
@@ -36,14 +40,31 @@
 # n (8 bytes, big-endian) || aead(cipher, key).encrypt(noise_nonce(cipher, n), plaintext, b"")
 # ```
 #
+# Identities come from `Identity(seed)` (in `course.channels`, as in the lecture); all times are
+# plain integers (seconds since 1970) passed in as `now`, so no test depends on the clock.
+#
 # Replace `raise NotImplementedError()` in each answer cell, run the public tests under it, ask
 # `course.hint("<exercise id>")` when stuck, and press **Validate** at the end.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
-from cryptography.exceptions import InvalidTag
+import json
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 import course
-from course.channels import aead, noise_nonce, noise_rekey
+from course.channels import (
+    Identity,
+    aead,
+    canonical,
+    identifier_of,
+    key_source,
+    noise_nonce,
+    noise_peer,
+    noise_rekey,
+    peer_remote_static,
+    public_key,
+)
 from course.learner.checking import check, check_raises
 
 
@@ -53,7 +74,185 @@ def seal(cipher: str, key: bytes, n: int, plaintext: bytes) -> bytes:
 
 
 # %% [markdown]
-# ## Exercise 1: a replay window (3 points)
+# ## Exercise 1: identity binding and trust policies (3 points)
+#
+# After an XX handshake you know the peer's static public key, proved by `es` or `se`; the
+# handshake payload brings its **attestation** (made by `Identity.attest`). Write
+# `check_peer(attestation, authenticated_static, now, policy, credential=None)` that returns the
+# peer's identifier (a `str`) if every check below passes, and raises `ValueError` (saying which
+# check failed) otherwise.
+#
+# **The attestation** is JSON bytes `{"body": {...}, "signature": "<hex>"}` whose body has
+# `"identifier"`, `"identity_key"` (hex of an Ed25519 public key), `"noise_static"` (hex of an
+# X25519 public key) and `"expires"` (an int). It is valid when:
+#
+# 1. the identifier is `identifier_of(identity_key)`;
+# 2. the signature verifies: `Ed25519PublicKey.from_public_bytes(identity_key).verify(signature,
+#    canonical(body))` (it raises `InvalidSignature` otherwise);
+# 3. `now < expires`;
+# 4. `noise_static` equals `authenticated_static`, the key the handshake authenticated.
+#
+# **The policy** is a dict:
+#
+# - `{"trust": "everyone"}`: any identifier with a valid attestation;
+# - `{"trust": "pinned", "identifiers": [...]}`: only the identifiers listed;
+# - `{"trust": "authority", "authority_key": "<hex>", "attribute": [name, value]}`: the peer must
+#   also present a `credential` (made by `Identity.issue`: JSON bytes, body with `"subject"`,
+#   `"attributes"`, `"authority_key"`, `"expires"`) whose signature verifies under the **policy's**
+#   `authority_key` (never the key written inside the credential: anyone can write their own),
+#   whose subject is the peer's identifier, with `now < expires`, and with
+#   `attributes[name] == value`. No credential: `ValueError`.
+#
+# ```python
+# bob = Identity(seed)
+# check_peer(bob.attest(bob_static_public, expires=2000), bob_static_public, 1000,
+#            {"trust": "pinned", "identifiers": [bob.identifier]})  # -> bob.identifier
+# ```
+#
+# The public tests run a real XX handshake through a man in the middle and show what "trust
+# everyone" lets through. Exercise id: `trust-policy`.
+
+# %% nbgrader={"grade": false, "grade_id": "trust-policy", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def check_peer(attestation: bytes, authenticated_static: bytes, now: int, policy: dict,
+               credential: bytes | None = None) -> str:
+    """The peer's identifier if its attestation and ``policy`` accept it; ValueError otherwise."""
+    ### BEGIN SOLUTION
+    def verified(document: bytes, key: bytes) -> dict:
+        doc = json.loads(document)
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(doc["signature"]),
+                                                           canonical(doc["body"]))
+        except InvalidSignature:
+            raise ValueError("the signature does not verify") from None
+        return doc["body"]
+
+    body = json.loads(attestation)["body"]
+    identity_key = bytes.fromhex(body["identity_key"])
+    if body["identifier"] != identifier_of(identity_key):
+        raise ValueError("the identifier is not derived from the identity key")
+    verified(attestation, identity_key)
+    if not now < body["expires"]:
+        raise ValueError("the attestation has expired")
+    if bytes.fromhex(body["noise_static"]) != authenticated_static:
+        raise ValueError("the attestation binds another static key than the handshake's")
+    identifier = body["identifier"]
+    trust = policy["trust"]
+    if trust == "everyone":
+        return identifier
+    if trust == "pinned":
+        if identifier not in policy["identifiers"]:
+            raise ValueError(f"{identifier} is not a pinned identifier")
+        return identifier
+    if trust == "authority":
+        if credential is None:
+            raise ValueError("this policy needs a credential")
+        cred = verified(credential, bytes.fromhex(policy["authority_key"]))
+        name, value = policy["attribute"]
+        if cred["subject"] != identifier:
+            raise ValueError("the credential is about someone else")
+        if not now < cred["expires"]:
+            raise ValueError("the credential has expired")
+        if cred["attributes"].get(name) != value:
+            raise ValueError(f"the credential does not say {name} = {value!r}")
+        return identifier
+    raise ValueError(f"unknown trust policy {trust!r}")
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "trust-policy-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Public tests: a man in the middle with an identity of her own.
+_keys = key_source("trust-public")
+_alice_static, _bob_static, _mallory_static = _keys(), _keys(), _keys()
+_bob, _mallory = Identity(_keys()), Identity(_keys())
+_now = 1_000_000
+# Alice starts an XX handshake with "Bob"; Mallory answers it. Alice authenticates Mallory's key.
+_alice = noise_peer("XX", "AESGCM", True, static=_alice_static)
+_mallory_as_bob = noise_peer("XX", "AESGCM", False, static=_mallory_static)
+_mallory_as_bob.read_message(_alice.write_message(b""))
+_attestation = bytes(_alice.read_message(_mallory_as_bob.write_message(
+    _mallory.attest(public_key(_mallory_static), _now + 60))))
+_seen = peer_remote_static(_alice)
+check(check_peer(_attestation, _seen, _now, {"trust": "everyone"}), _mallory.identifier,
+      "check_peer(<Mallory's attestation>, ..., trust everyone)")
+check_raises(check_peer, (_attestation, _seen, _now, {"trust": "pinned", "identifiers": [_bob.identifier]}),
+             ValueError, "check_peer(<Mallory's attestation>, ..., pinned to Bob)")
+_bobs = _bob.attest(public_key(_bob_static), _now + 60)
+check_raises(check_peer, (_bobs, _seen, _now, {"trust": "everyone"}), ValueError,
+             "check_peer(<Bob's attestation replayed by Mallory>, <Mallory's static key>, ...)")
+check(check_peer(_bobs, public_key(_bob_static), _now, {"trust": "pinned", "identifiers": [_bob.identifier]}),
+      _bob.identifier, "check_peer(<Bob's attestation>, <Bob's static key>, ..., pinned to Bob)")
+check_raises(check_peer, (_bobs, public_key(_bob_static), _now + 60, {"trust": "everyone"}), ValueError,
+             "check_peer(<Bob's attestation>, ..., now = expires)")
+print("trust-policy: public tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "trust-policy-hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests run when your work is graded.
+### BEGIN HIDDEN TESTS
+_keys = key_source("trust-hidden")
+_now = 1_700_000_000
+_authority, _rogue = Identity(_keys()), Identity(_keys())
+_auth_policy = {"trust": "authority", "authority_key": _authority.public.hex(), "attribute": ["role", "db"]}
+for _trial in range(6):
+    _peer, _other = Identity(_keys()), Identity(_keys())
+    _static, _static2 = public_key(_keys()), public_key(_keys())
+    _good = _peer.attest(_static, _now + 100 + _trial)
+    _pin = {"trust": "pinned", "identifiers": [_other.identifier, _peer.identifier]}
+    _everyone = {"trust": "everyone"}
+    # The oracles: documents made by cryptography's Ed25519 through Identity, valid or broken on
+    # purpose; each case says whether it must pass.
+    check(check_peer(_good, _static, _now, _everyone), _peer.identifier, "a valid attestation, trust everyone")
+    check(check_peer(_good, _static, _now + 99 + _trial, _pin), _peer.identifier,
+          "a valid attestation one second before it expires, pinned")
+    _doc = json.loads(_good)
+    _cases = []
+    # wrong identifier (re-signed by the same key, so only check 1 fails)
+    _b = dict(_doc["body"], identifier=_other.identifier)
+    _cases.append(("an identifier not derived from the identity key",
+                   json.dumps({"body": _b, "signature": _peer._key.sign(canonical(_b)).hex()}).encode(), _static, _now, _everyone))
+    # signature by someone else
+    _cases.append(("a signature by another identity",
+                   json.dumps({"body": _doc["body"], "signature": _other._key.sign(canonical(_doc["body"])).hex()}).encode(),
+                   _static, _now, _everyone))
+    # a body changed after signing
+    _b = dict(_doc["body"], expires=_now + 10**6)
+    _cases.append(("a body changed after signing", json.dumps({"body": _b, "signature": _doc["signature"]}).encode(),
+                   _static, _now, _everyone))
+    _cases.append(("an expired attestation (now == expires)", _good, _static, _now + 100 + _trial, _everyone))
+    _cases.append(("an expired attestation (now > expires)", _good, _static, _now + 10**5, _everyone))
+    _cases.append(("an attestation of another static key", _good, _static2, _now, _everyone))
+    _cases.append(("an identifier that is not pinned", _good, _static, _now,
+                   {"trust": "pinned", "identifiers": [_other.identifier]}))
+    _cases.append(("an empty pin list", _good, _static, _now, {"trust": "pinned", "identifiers": []}))
+    for _what, _att, _st, _t, _pol in _cases:
+        check_raises(check_peer, (_att, _st, _t, _pol), ValueError, f"check_peer with {_what}")
+    # authority policy
+    _cred = _authority.issue(_peer.identifier, {"role": "db", "team": "x"}, _now + 50)
+    check(check_peer(_good, _static, _now, _auth_policy, _cred), _peer.identifier, "a credential from the authority")
+    for _what, _c in (
+        ("no credential", None),
+        ("a credential signed by a rogue authority (with its own key inside)",
+         _rogue.issue(_peer.identifier, {"role": "db"}, _now + 50)),
+        ("a credential about another identifier", _authority.issue(_other.identifier, {"role": "db"}, _now + 50)),
+        ("an expired credential (now == expires)", _authority.issue(_peer.identifier, {"role": "db"}, _now)),
+        ("a credential with role = web", _authority.issue(_peer.identifier, {"role": "web"}, _now + 50)),
+        ("a credential without the attribute", _authority.issue(_peer.identifier, {}, _now + 50)),
+    ):
+        check_raises(check_peer, (_good, _static, _now, _auth_policy, _c), ValueError, f"check_peer with {_what}")
+# A live man in the middle: trust everyone lets her in, a pin stops her.
+_a_static, _m_static = _keys(), _keys()
+_bob, _mallory = Identity(_keys()), Identity(_keys())
+_alice = noise_peer("XX", "ChaChaPoly", True, static=_a_static)
+_m = noise_peer("XX", "ChaChaPoly", False, static=_m_static)
+_m.read_message(_alice.write_message(b""))
+_att = bytes(_alice.read_message(_m.write_message(_mallory.attest(public_key(_m_static), _now + 5))))
+check(check_peer(_att, peer_remote_static(_alice), _now, {"trust": "everyone"}), _mallory.identifier,
+      "trust everyone, facing a man in the middle")
+check_raises(check_peer, (_att, peer_remote_static(_alice), _now, {"trust": "pinned", "identifiers": [_bob.identifier]}),
+             ValueError, "a pinned identifier, facing a man in the middle")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Exercise 2: a replay window (3 points)
 #
 # Noise's own transport counts messages: the receiver expects nonce 0, then 1, then 2, so one lost
 # or reordered packet breaks the channel. Ockam's channel sends the nonce with each message instead
@@ -198,7 +397,7 @@ for _trial in range(30):
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 2: rekey every N messages (3 points)
+# ## Exercise 3: rekey every N messages (3 points)
 #
 # A long-lived channel should not use one key forever. Ockam's channel changes key every 32
 # messages with Noise's `REKEY`: `k' = noise_rekey(cipher, k)`, a one-way function of `k`. In this

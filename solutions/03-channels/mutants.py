@@ -3,16 +3,29 @@
 Format: see course/authoring/mutants_file.py. Each entry replaces the functions and classes it
 defines in the answer cell (the others keep the solution's code); the set-up cell has imported
 hashlib, hmac, InvalidTag, AESGCM, ChaCha20Poly1305, course, dh, key_source, load_vectors,
-noise_peer, public_key and defined MAX_NONCE. The imports below are for the linter only.
+noise_peer, public_key and defined MAX_NONCE (handshake.ipynb), or json, InvalidSignature,
+Ed25519PublicKey, canonical, identifier_of, aead, noise_nonce, noise_rekey (channel.ipynb). The
+imports below are for the linter only.
 """
 
 import hashlib
 import hmac
+import json
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
-from course.channels import aead, dh, noise_nonce, noise_peer, noise_rekey, public_key
+from course.channels import (
+    aead,
+    canonical,
+    dh,
+    identifier_of,
+    noise_nonce,
+    noise_peer,
+    noise_rekey,
+    public_key,
+)
 
 MAX_NONCE = 2**64 - 1
 CipherState = SymmetricState = None  # the learner's classes from earlier answer cells
@@ -1647,3 +1660,252 @@ class RekeyReceiver:
             self.now = e
             self.held = {k: v for k, v in keys.items() if k >= e - 1}
         return plaintext
+
+# %% mutant trust-policy in channel.ipynb: never compares the attested static key with the one the handshake authenticated
+def check_peer(attestation: bytes, authenticated_static: bytes, now: int, policy: dict,
+               credential: bytes | None = None) -> str:
+    def verified(document: bytes, key: bytes) -> dict:
+        doc = json.loads(document)
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(doc["signature"]),
+                                                           canonical(doc["body"]))
+        except InvalidSignature:
+            raise ValueError("the signature does not verify") from None
+        return doc["body"]
+
+    body = json.loads(attestation)["body"]
+    identity_key = bytes.fromhex(body["identity_key"])
+    if body["identifier"] != identifier_of(identity_key):
+        raise ValueError("the identifier is not derived from the identity key")
+    verified(attestation, identity_key)
+    if not now < body["expires"]:
+        raise ValueError("the attestation has expired")
+    identifier = body["identifier"]
+    trust = policy["trust"]
+    if trust == "everyone":
+        return identifier
+    if trust == "pinned":
+        if identifier not in policy["identifiers"]:
+            raise ValueError(f"{identifier} is not a pinned identifier")
+        return identifier
+    if trust == "authority":
+        if credential is None:
+            raise ValueError("this policy needs a credential")
+        cred = verified(credential, bytes.fromhex(policy["authority_key"]))
+        name, value = policy["attribute"]
+        if cred["subject"] != identifier:
+            raise ValueError("the credential is about someone else")
+        if not now < cred["expires"]:
+            raise ValueError("the credential has expired")
+        if cred["attributes"].get(name) != value:
+            raise ValueError(f"the credential does not say {name} = {value!r}")
+        return identifier
+    raise ValueError(f"unknown trust policy {trust!r}")
+
+# %% mutant trust-policy in channel.ipynb: accepts an attestation at the second it expires (now <= expires)
+def check_peer(attestation: bytes, authenticated_static: bytes, now: int, policy: dict,
+               credential: bytes | None = None) -> str:
+    def verified(document: bytes, key: bytes) -> dict:
+        doc = json.loads(document)
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(doc["signature"]),
+                                                           canonical(doc["body"]))
+        except InvalidSignature:
+            raise ValueError("the signature does not verify") from None
+        return doc["body"]
+
+    body = json.loads(attestation)["body"]
+    identity_key = bytes.fromhex(body["identity_key"])
+    if body["identifier"] != identifier_of(identity_key):
+        raise ValueError("the identifier is not derived from the identity key")
+    verified(attestation, identity_key)
+    if now > body["expires"]:
+        raise ValueError("the attestation has expired")
+    if bytes.fromhex(body["noise_static"]) != authenticated_static:
+        raise ValueError("the attestation binds another static key than the handshake's")
+    identifier = body["identifier"]
+    trust = policy["trust"]
+    if trust == "everyone":
+        return identifier
+    if trust == "pinned":
+        if identifier not in policy["identifiers"]:
+            raise ValueError(f"{identifier} is not a pinned identifier")
+        return identifier
+    if trust == "authority":
+        if credential is None:
+            raise ValueError("this policy needs a credential")
+        cred = verified(credential, bytes.fromhex(policy["authority_key"]))
+        name, value = policy["attribute"]
+        if cred["subject"] != identifier:
+            raise ValueError("the credential is about someone else")
+        if not now < cred["expires"]:
+            raise ValueError("the credential has expired")
+        if cred["attributes"].get(name) != value:
+            raise ValueError(f"the credential does not say {name} = {value!r}")
+        return identifier
+    raise ValueError(f"unknown trust policy {trust!r}")
+
+# %% mutant trust-policy in channel.ipynb: verifies the credential with the authority key written inside it
+def check_peer(attestation: bytes, authenticated_static: bytes, now: int, policy: dict,
+               credential: bytes | None = None) -> str:
+    def verified(document: bytes, key: bytes) -> dict:
+        doc = json.loads(document)
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(doc["signature"]),
+                                                           canonical(doc["body"]))
+        except InvalidSignature:
+            raise ValueError("the signature does not verify") from None
+        return doc["body"]
+
+    body = json.loads(attestation)["body"]
+    identity_key = bytes.fromhex(body["identity_key"])
+    if body["identifier"] != identifier_of(identity_key):
+        raise ValueError("the identifier is not derived from the identity key")
+    verified(attestation, identity_key)
+    if not now < body["expires"]:
+        raise ValueError("the attestation has expired")
+    if bytes.fromhex(body["noise_static"]) != authenticated_static:
+        raise ValueError("the attestation binds another static key than the handshake's")
+    identifier = body["identifier"]
+    trust = policy["trust"]
+    if trust == "everyone":
+        return identifier
+    if trust == "pinned":
+        if identifier not in policy["identifiers"]:
+            raise ValueError(f"{identifier} is not a pinned identifier")
+        return identifier
+    if trust == "authority":
+        if credential is None:
+            raise ValueError("this policy needs a credential")
+        cred = verified(credential, bytes.fromhex(json.loads(credential)["body"]["authority_key"]))
+        name, value = policy["attribute"]
+        if cred["subject"] != identifier:
+            raise ValueError("the credential is about someone else")
+        if not now < cred["expires"]:
+            raise ValueError("the credential has expired")
+        if cred["attributes"].get(name) != value:
+            raise ValueError(f"the credential does not say {name} = {value!r}")
+        return identifier
+    raise ValueError(f"unknown trust policy {trust!r}")
+
+# %% mutant trust-policy in channel.ipynb: a pinned policy accepts everyone
+def check_peer(attestation: bytes, authenticated_static: bytes, now: int, policy: dict,
+               credential: bytes | None = None) -> str:
+    def verified(document: bytes, key: bytes) -> dict:
+        doc = json.loads(document)
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(doc["signature"]),
+                                                           canonical(doc["body"]))
+        except InvalidSignature:
+            raise ValueError("the signature does not verify") from None
+        return doc["body"]
+
+    body = json.loads(attestation)["body"]
+    identity_key = bytes.fromhex(body["identity_key"])
+    if body["identifier"] != identifier_of(identity_key):
+        raise ValueError("the identifier is not derived from the identity key")
+    verified(attestation, identity_key)
+    if not now < body["expires"]:
+        raise ValueError("the attestation has expired")
+    if bytes.fromhex(body["noise_static"]) != authenticated_static:
+        raise ValueError("the attestation binds another static key than the handshake's")
+    identifier = body["identifier"]
+    trust = policy["trust"]
+    if trust == "everyone":
+        return identifier
+    if trust == "pinned":
+        return identifier
+    if trust == "authority":
+        if credential is None:
+            raise ValueError("this policy needs a credential")
+        cred = verified(credential, bytes.fromhex(policy["authority_key"]))
+        name, value = policy["attribute"]
+        if cred["subject"] != identifier:
+            raise ValueError("the credential is about someone else")
+        if not now < cred["expires"]:
+            raise ValueError("the credential has expired")
+        if cred["attributes"].get(name) != value:
+            raise ValueError(f"the credential does not say {name} = {value!r}")
+        return identifier
+    raise ValueError(f"unknown trust policy {trust!r}")
+
+# %% mutant trust-policy in channel.ipynb: trusts the identifier written in the attestation without deriving it
+def check_peer(attestation: bytes, authenticated_static: bytes, now: int, policy: dict,
+               credential: bytes | None = None) -> str:
+    def verified(document: bytes, key: bytes) -> dict:
+        doc = json.loads(document)
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(doc["signature"]),
+                                                           canonical(doc["body"]))
+        except InvalidSignature:
+            raise ValueError("the signature does not verify") from None
+        return doc["body"]
+
+    body = json.loads(attestation)["body"]
+    identity_key = bytes.fromhex(body["identity_key"])
+    verified(attestation, identity_key)
+    if not now < body["expires"]:
+        raise ValueError("the attestation has expired")
+    if bytes.fromhex(body["noise_static"]) != authenticated_static:
+        raise ValueError("the attestation binds another static key than the handshake's")
+    identifier = body["identifier"]
+    trust = policy["trust"]
+    if trust == "everyone":
+        return identifier
+    if trust == "pinned":
+        if identifier not in policy["identifiers"]:
+            raise ValueError(f"{identifier} is not a pinned identifier")
+        return identifier
+    if trust == "authority":
+        if credential is None:
+            raise ValueError("this policy needs a credential")
+        cred = verified(credential, bytes.fromhex(policy["authority_key"]))
+        name, value = policy["attribute"]
+        if cred["subject"] != identifier:
+            raise ValueError("the credential is about someone else")
+        if not now < cred["expires"]:
+            raise ValueError("the credential has expired")
+        if cred["attributes"].get(name) != value:
+            raise ValueError(f"the credential does not say {name} = {value!r}")
+        return identifier
+    raise ValueError(f"unknown trust policy {trust!r}")
+
+# %% alternative trust-policy in channel.ipynb: one checking helper per document, policies in a dict of functions
+def check_peer(attestation, authenticated_static, now, policy, credential=None):
+    def open_signed(raw, key_hex):
+        doc = json.loads(raw)
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
+        try:
+            key.verify(bytes.fromhex(doc["signature"]), canonical(doc["body"]))
+        except InvalidSignature as exc:
+            raise ValueError("bad signature") from exc
+        if now >= doc["body"]["expires"]:
+            raise ValueError("expired")
+        return doc["body"]
+
+    claimed = json.loads(attestation)["body"]
+    body = open_signed(attestation, claimed["identity_key"])
+    who = body["identifier"]
+    checks = [
+        (who == identifier_of(bytes.fromhex(body["identity_key"])), "identifier mismatch"),
+        (body["noise_static"] == authenticated_static.hex(), "static key mismatch"),
+    ]
+    for ok, why in checks:
+        if not ok:
+            raise ValueError(why)
+
+    def authority():
+        if credential is None:
+            raise ValueError("credential required")
+        cred = open_signed(credential, policy["authority_key"])
+        name, value = policy["attribute"]
+        return cred["subject"] == who and name in cred["attributes"] and cred["attributes"][name] == value
+
+    rules = {
+        "everyone": lambda: True,
+        "pinned": lambda: who in policy["identifiers"],
+        "authority": authority,
+    }
+    if not rules[policy["trust"]]():
+        raise ValueError("the trust policy refuses " + who)
+    return who
