@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Assignment 3b: from handshake to channel, Ockam style
 #
-# **Time:** about 3 hours. **Points:** 9. **Prerequisites:** assignment 3a (`handshake.ipynb`) and
+# **Time:** about 3.5 hours. **Points:** 11. **Prerequisites:** assignment 3a (`handshake.ipynb`) and
 # the lecture `04-secure-channel` in `notebooks/03-channels/`.
 #
 # A Noise handshake ends with two keys and the peer's static public key; a channel still has to
@@ -31,6 +31,8 @@
 #    after a message authenticates.
 # 3. **Periodic rekey** (3 points): the key changes every N messages by Noise's one-way `REKEY`, so
 #    a key stolen late does not read what was sent before.
+# 4. **A channel through a relay** (2 points): end to end, whatever forwards the bytes sees only
+#    ciphertext, and tampering on the way closes the channel.
 #
 # The set-up cell gives you `aead(cipher, key)` (the `cryptography` AEAD object), `noise_nonce(cipher,
 # n)` (Noise's 12-byte nonce for counter `n`) and `noise_rekey(cipher, key)` (Noise's REKEY). Every
@@ -565,6 +567,168 @@ for _trial in range(16):
     check(read_with_leaked_key(_cipher, _keys[_leak], _leak, _every, _recorded),
           [_pt if _e >= _leak else None for _e, _pt in _plain],
           f"read_with_leaked_key(<key of epoch {_leak}>, every={_every})")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Exercise 4: a channel through a relay (2 points)
+#
+# The webinar's promise is *end-to-end* encryption "for all data in motion": a relay between two
+# applications forwards bytes and sees no plaintext. Write the class `ChannelEnd(cipher, send_key,
+# receive_key)`, one application's end of an established channel (the keys come from a handshake's
+# `split()`: one side's `send_key` is the other's `receive_key`):
+#
+# - `send(plaintext)`: returns `seal(cipher, send_key, n, plaintext)` with `n` = 0 for the first
+#   message this end sends, then 1, 2, ...
+# - `receive(message)`: returns the plaintext of the peer's next message. This channel runs over a
+#   reliable, ordered route, so the nonce must be exactly the next one expected (0, then 1, ...).
+#   A message that is too short, carries any other nonce (a replay, a dropped message), or fails
+#   authentication raises `ValueError` **and closes the channel**.
+# - Once closed, `send` and `receive` raise `ConnectionError`; `is_open()` returns `False`.
+#
+# The tests route messages between two of your ends through a relay that logs every byte, check
+# that no plaintext and no repeated nonce appears in the log, decrypt the log with
+# `cryptography` directly, and tamper, replay and drop messages on the way. Exercise id:
+# `relay-channel`.
+
+# %% nbgrader={"grade": false, "grade_id": "relay-channel", "locked": false, "schema_version": 3, "solution": true, "task": false}
+class ChannelEnd:
+    """One end of an explicit-nonce channel over an ordered route; closes on any bad message."""
+
+    def __init__(self, cipher: str, send_key: bytes, receive_key: bytes) -> None:
+        ### BEGIN SOLUTION
+        self.cipher, self.send_key, self.receive_key = cipher, send_key, receive_key
+        self.sent = self.expected = 0
+        self.closed = False
+        ### END SOLUTION
+
+    def send(self, plaintext: bytes) -> bytes:
+        """The next message to the peer."""
+        ### BEGIN SOLUTION
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        message = seal(self.cipher, self.send_key, self.sent, plaintext)
+        self.sent += 1
+        return message
+        ### END SOLUTION
+
+    def receive(self, message: bytes) -> bytes:
+        """The plaintext of the peer's next message; ValueError (and closed) if it is bad."""
+        ### BEGIN SOLUTION
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        n = int.from_bytes(message[:8], "big")
+        try:
+            if len(message) < 24 or n != self.expected:
+                raise ValueError(f"expected nonce {self.expected}, got {n}")
+            try:
+                plaintext = aead(self.cipher, self.receive_key).decrypt(
+                    noise_nonce(self.cipher, n), message[8:], b"")
+            except InvalidTag:
+                raise ValueError("the message failed authentication") from None
+        except ValueError:
+            self.closed = True
+            raise
+        self.expected += 1
+        return plaintext
+        ### END SOLUTION
+
+    def is_open(self) -> bool:
+        """False once a bad message has closed the channel."""
+        ### BEGIN SOLUTION
+        return not self.closed
+        ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "relay-channel-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Public tests: two ends through a relay that logs everything.
+_k1, _k2 = bytes(range(32)), bytes(range(32, 64))
+_alice, _bob = ChannelEnd("AESGCM", _k1, _k2), ChannelEnd("AESGCM", _k2, _k1)
+_log = []
+
+
+def _relay(_message):
+    _log.append(_message)
+    return _message
+
+
+check(_bob.receive(_relay(_alice.send(b"invoice: 1200 EUR"))), b"invoice: 1200 EUR", "Bob receives")
+check(_alice.receive(_relay(_bob.send(b"paid"))), b"paid", "Alice receives")
+check(_bob.receive(_relay(_alice.send(b"receipt please"))), b"receipt please", "Bob receives again")
+check(_log[2][:8], (1).to_bytes(8, "big"), "the nonce of Alice's second message")
+check([_p for _p in (b"invoice", b"paid", b"receipt") if any(_p in _m for _m in _log)], [],
+      "plaintext found in the relay's log")
+_bad = bytearray(_alice.send(b"change of bank details"))
+_bad[-1] ^= 1
+check_raises(_bob.receive, (bytes(_bad),), ValueError, "Bob receiving a tampered message")
+check(_bob.is_open(), False, "Bob's is_open() after a tampered message")
+check_raises(_bob.send, (b"still there?",), ConnectionError, "Bob sending on a closed channel")
+print("relay-channel: public tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "relay-channel-hidden", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests run when your work is graded.
+### BEGIN HIDDEN TESTS
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM as _AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305 as _ChaCha
+
+_rng = course.rng(39)
+for _trial in range(12):
+    _cipher = ("AESGCM", "ChaChaPoly")[_trial % 2]
+    # Keys from a real handshake (noiseprotocol) between the two applications.
+    _keys = key_source(f"relay-{_trial}")
+    _i = noise_peer("XX", _cipher, True, static=_keys())
+    _r = noise_peer("XX", _cipher, False, static=_keys())
+    _r.read_message(_i.write_message(b""))
+    _i.read_message(_r.write_message(b""))
+    _r.read_message(_i.write_message(b""))
+    _ki = bytes(_i.noise_protocol.cipher_state_encrypt.k)
+    _kr = bytes(_i.noise_protocol.cipher_state_decrypt.k)
+    _ends = {"a": ChannelEnd(_cipher, _ki, _kr), "b": ChannelEnd(_cipher, _kr, _ki)}
+    _keys_of = {"a": _ki, "b": _kr}
+    _log, _plain, _next = [], [], {"a": 0, "b": 0}
+    _fault = ["tamper", "replay", "drop", "short", None, None][_trial % 6]
+    _fault_at = int(_rng.integers(1, 6))
+    _closed = None
+    for _step in range(8):
+        _from = "a" if _rng.random() < 0.6 else "b"
+        _to = "b" if _from == "a" else "a"
+        _pt = b"secret-" + _rng.bytes(int(_rng.integers(8, 40)))
+        _msg = _ends[_from].send(_pt)
+        # The oracle: cryptography decrypts what crossed the relay with the sender's key.
+        _order = "big" if _cipher == "AESGCM" else "little"
+        _make = _AESGCM if _cipher == "AESGCM" else _ChaCha
+        _n = _next[_from]
+        check(_msg[:8], _n.to_bytes(8, "big"), f"the nonce of message {_n} from {_from}")
+        check(_make(_keys_of[_from]).decrypt(bytes(4) + _n.to_bytes(8, _order), _msg[8:], b""), _pt,
+              f"message {_n} from {_from}, decrypted with the sender's key")
+        _next[_from] += 1
+        _log.append(_msg)
+        _plain.append(_pt)
+        if _fault and _step == _fault_at:
+            if _fault == "tamper":
+                _b = bytearray(_msg)
+                _b[int(_rng.integers(0, len(_b)))] ^= 1 << int(_rng.integers(0, 8))
+                _deliver = [bytes(_b)]
+            elif _fault == "replay":
+                _deliver = [_msg, _msg]
+            elif _fault == "drop":
+                _deliver = []
+            else:
+                _deliver = [_msg[:20]]
+            for _d in _deliver[:-1]:
+                check(_ends[_to].receive(_d), _pt, "the first copy of a replayed message")
+            if _deliver:
+                check_raises(_ends[_to].receive, (_deliver[-1],), ValueError, f"a {_fault} message on the way")
+                check(_ends[_to].is_open(), False, f"is_open() after a {_fault} message")
+                check_raises(_ends[_to].send, (b"x",), ConnectionError, "send on a closed channel")
+                check_raises(_ends[_to].receive, (_msg,), ConnectionError, "receive on a closed channel")
+                break
+            _later = _ends[_from].send(b"after the drop")
+            check_raises(_ends[_to].receive, (_later,), ValueError, "the message after a dropped one")
+            check(_ends[_to].is_open(), False, "is_open() after a gap")
+            break
+        check(_ends[_to].receive(_msg), _pt, f"delivery of message {_n} from {_from}")
+        check(_ends[_to].is_open(), True, "is_open() on a healthy channel")
+    check([_p for _p in _plain if any(_p[:15] in _m for _m in _log)], [], "plaintext in the relay's log")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -4,7 +4,7 @@ Format: see course/authoring/mutants_file.py. Each entry replaces the functions 
 defines in the answer cell (the others keep the solution's code); the set-up cell has imported
 hashlib, hmac, InvalidTag, AESGCM, ChaCha20Poly1305, course, dh, key_source, load_vectors,
 noise_peer, public_key and defined MAX_NONCE (handshake.ipynb), or json, InvalidSignature,
-Ed25519PublicKey, canonical, identifier_of, aead, noise_nonce, noise_rekey (channel.ipynb). The
+Ed25519PublicKey, canonical, identifier_of, aead, noise_nonce, noise_rekey, seal (channel.ipynb). The
 imports below are for the linter only.
 """
 
@@ -29,6 +29,7 @@ from course.channels import (
 
 MAX_NONCE = 2**64 - 1
 CipherState = SymmetricState = None  # the learner's classes from earlier answer cells
+seal = None  # channel.ipynb's set-up cell defines it
 
 # %% mutant cipher-state: the nonce is not advanced after encrypting (every message reuses nonce 0)
 class CipherState:
@@ -1909,3 +1910,181 @@ def check_peer(attestation, authenticated_static, now, policy, credential=None):
     if not rules[policy["trust"]]():
         raise ValueError("the trust policy refuses " + who)
     return who
+
+# %% mutant relay-channel in channel.ipynb: drops a bad message but keeps the channel open
+class ChannelEnd:
+
+    def __init__(self, cipher: str, send_key: bytes, receive_key: bytes) -> None:
+        self.cipher, self.send_key, self.receive_key = cipher, send_key, receive_key
+        self.sent = self.expected = 0
+        self.closed = False
+
+    def send(self, plaintext: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        message = seal(self.cipher, self.send_key, self.sent, plaintext)
+        self.sent += 1
+        return message
+
+    def receive(self, message: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        n = int.from_bytes(message[:8], "big")
+        try:
+            if len(message) < 24 or n != self.expected:
+                raise ValueError(f"expected nonce {self.expected}, got {n}")
+            try:
+                plaintext = aead(self.cipher, self.receive_key).decrypt(
+                    noise_nonce(self.cipher, n), message[8:], b"")
+            except InvalidTag:
+                raise ValueError("the message failed authentication") from None
+        except ValueError:
+            raise
+        self.expected += 1
+        return plaintext
+
+    def is_open(self) -> bool:
+        return not self.closed
+
+# %% mutant relay-channel in channel.ipynb: accepts any nonce, so replays and gaps go through
+class ChannelEnd:
+
+    def __init__(self, cipher: str, send_key: bytes, receive_key: bytes) -> None:
+        self.cipher, self.send_key, self.receive_key = cipher, send_key, receive_key
+        self.sent = self.expected = 0
+        self.closed = False
+
+    def send(self, plaintext: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        message = seal(self.cipher, self.send_key, self.sent, plaintext)
+        self.sent += 1
+        return message
+
+    def receive(self, message: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        n = int.from_bytes(message[:8], "big")
+        try:
+            if len(message) < 24:
+                raise ValueError(f"expected nonce {self.expected}, got {n}")
+            try:
+                plaintext = aead(self.cipher, self.receive_key).decrypt(
+                    noise_nonce(self.cipher, n), message[8:], b"")
+            except InvalidTag:
+                raise ValueError("the message failed authentication") from None
+        except ValueError:
+            self.closed = True
+            raise
+        self.expected += 1
+        return plaintext
+
+    def is_open(self) -> bool:
+        return not self.closed
+
+# %% mutant relay-channel in channel.ipynb: never advances the sending nonce (every message uses nonce 0)
+class ChannelEnd:
+
+    def __init__(self, cipher: str, send_key: bytes, receive_key: bytes) -> None:
+        self.cipher, self.send_key, self.receive_key = cipher, send_key, receive_key
+        self.sent = self.expected = 0
+        self.closed = False
+
+    def send(self, plaintext: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        message = seal(self.cipher, self.send_key, self.sent, plaintext)
+        return message
+
+    def receive(self, message: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        n = int.from_bytes(message[:8], "big")
+        try:
+            if len(message) < 24 or n != self.expected:
+                raise ValueError(f"expected nonce {self.expected}, got {n}")
+            try:
+                plaintext = aead(self.cipher, self.receive_key).decrypt(
+                    noise_nonce(self.cipher, n), message[8:], b"")
+            except InvalidTag:
+                raise ValueError("the message failed authentication") from None
+        except ValueError:
+            self.closed = True
+            raise
+        self.expected += 1
+        return plaintext
+
+    def is_open(self) -> bool:
+        return not self.closed
+
+# %% mutant relay-channel in channel.ipynb: encrypts with the receive key
+class ChannelEnd:
+
+    def __init__(self, cipher: str, send_key: bytes, receive_key: bytes) -> None:
+        self.cipher, self.send_key, self.receive_key = cipher, send_key, receive_key
+        self.sent = self.expected = 0
+        self.closed = False
+
+    def send(self, plaintext: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        message = seal(self.cipher, self.receive_key, self.sent, plaintext)
+        self.sent += 1
+        return message
+
+    def receive(self, message: bytes) -> bytes:
+        if self.closed:
+            raise ConnectionError("the channel is closed")
+        n = int.from_bytes(message[:8], "big")
+        try:
+            if len(message) < 24 or n != self.expected:
+                raise ValueError(f"expected nonce {self.expected}, got {n}")
+            try:
+                plaintext = aead(self.cipher, self.receive_key).decrypt(
+                    noise_nonce(self.cipher, n), message[8:], b"")
+            except InvalidTag:
+                raise ValueError("the message failed authentication") from None
+        except ValueError:
+            self.closed = True
+            raise
+        self.expected += 1
+        return plaintext
+
+    def is_open(self) -> bool:
+        return not self.closed
+
+# %% alternative relay-channel in channel.ipynb: counters from itertools.count, the AEAD objects made once
+import itertools
+
+
+class ChannelEnd:
+    def __init__(self, cipher, send_key, receive_key):
+        self.cipher = cipher
+        self.out, self.inn = aead(cipher, send_key), aead(cipher, receive_key)
+        self.out_n, self.in_n = itertools.count(), itertools.count()
+        self.want = next(self.in_n)
+        self.alive = True
+
+    def _check_open(self):
+        if not self.alive:
+            raise ConnectionError("closed")
+
+    def send(self, plaintext):
+        self._check_open()
+        n = next(self.out_n)
+        return n.to_bytes(8, "big") + self.out.encrypt(noise_nonce(self.cipher, n), plaintext, b"")
+
+    def receive(self, message):
+        self._check_open()
+        try:
+            if len(message) < 24 or int.from_bytes(message[:8], "big") != self.want:
+                raise ValueError("out of order")
+            plaintext = self.inn.decrypt(noise_nonce(self.cipher, self.want), message[8:], b"")
+        except (ValueError, InvalidTag) as exc:
+            self.alive = False
+            raise ValueError(str(exc) or "forged") from None
+        self.want = next(self.in_n)
+        return plaintext
+
+    def is_open(self):
+        return self.alive
