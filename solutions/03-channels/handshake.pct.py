@@ -221,8 +221,9 @@ for _cipher in ("AESGCM", "ChaChaPoly"):
         check(_mine.encrypt_with_ad(b"r", b"after rekey"), bytes(_want.encrypt_with_ad(b"r", b"after rekey")),
               f"{_cipher} encryption after {_trial + 1} rekey(s)")
     _none = CipherState(_cipher)
-    check((_none.has_key(), _none.decrypt_with_ad(b"a", b"plain"), _none.nonce()), (False, b"plain", 0),
-          f"CipherState('{_cipher}') with no key: has_key, decrypt_with_ad, nonce")
+    check((_none.has_key(), _none.encrypt_with_ad(b"a", b"text"), _none.decrypt_with_ad(b"a", b"plain"),
+           _none.nonce()), (False, b"text", b"plain", 0),
+          f"CipherState('{_cipher}') with no key: has_key, encrypt_with_ad, decrypt_with_ad, nonce")
 check_raises(CipherState, ("aesgcm", bytes(32)), ValueError, "CipherState('aesgcm', key)")
 ### END HIDDEN TESTS
 
@@ -499,7 +500,8 @@ for _name, _cipher in ((b"Noise_NN_25519_AESGCM_SHA256", "AESGCM"),
 # transport keys: the initiator sends with the first and receives with the second; transport
 # messages are `CipherState.encrypt_with_ad(b"", plaintext)`.
 #
-# Nothing in NN says *who* sent an ephemeral key. Write the class `NNAttacker(cipher,
+# Nothing in NN says *who* sent an ephemeral key. Using your `SymmetricState` and `CipherState`,
+# write the class `NNAttacker(cipher,
 # ephemeral_to_initiator, ephemeral_to_responder, old=b"", new=b"")` that sits between an honest
 # initiator (Alice) and an honest responder (Bob), plays the responder to Alice with the private
 # key `ephemeral_to_initiator` and the initiator to Bob with `ephemeral_to_responder`, and has:
@@ -851,6 +853,7 @@ for _trial in range(16):
     _peer = noise_peer("XX", _cipher, initiator=not _mine_first, static=_s2, ephemeral=_e2,
                        prologue=_prologue)
     _role = "initiator" if _mine_first else "responder"
+    check(_mine.remote_static(), None, f"remote_static() before any message ({_role})")
     for _k in range(3):
         _writer_is_mine = (_k % 2 == 0) == _mine_first
         _payload = _rng.bytes(int(_rng.integers(0, 60)))

@@ -876,7 +876,7 @@ class NNAttacker:
     def recovered(self) -> list[bytes]:
         return list(self.log)
 
-# %% alternative nn-mitm: two ordinary NN sessions from noiseprotocol, glued back to back
+# %% alternative nn-mitm: two ordinary NN sessions from noiseprotocol, glued back to back (not what the text advises, and still correct)
 class NNAttacker:
     def __init__(self, cipher, ephemeral_to_initiator, ephemeral_to_responder, old=b"", new=b""):
         self.to_alice = noise_peer("NN", cipher, initiator=False, ephemeral=ephemeral_to_initiator)
