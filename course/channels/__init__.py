@@ -1,5 +1,10 @@
-"""Support code for module 3 (encrypted channels): X25519 on bytes, seeded keys, test vectors and
-an independent Noise peer (``noiseprotocol``) for interoperation tests."""
+"""Support code for module 3 (encrypted channels).
+
+X25519 and AEAD on plain bytes (``dh``, ``public_key``, ``aead``, ``noise_nonce``, ``noise_rekey``),
+seeded keys (``key_source``), the published Noise XX vectors (``load_vectors``), an independent
+Noise peer (``noise_peer``, from ``noiseprotocol``), Ed25519 identities (``Identity``), oracles for
+hidden tests (``course.channels.oracle``) and the benchmark (``course.channels.bench``).
+"""
 
 from course.channels.identity import Identity, canonical, identifier_of
 from course.channels.keys import aead, dh, key_source, noise_nonce, noise_rekey, public_key
