@@ -8,6 +8,7 @@ its honest parts deserve, and no hidden test line may reach the autograded noteb
 from __future__ import annotations
 
 import copy
+import os
 import threading
 import time
 import warnings
@@ -190,6 +191,90 @@ def test_a_call_that_never_returns_times_out(worker):
         spin()
     assert time.monotonic() - started < 10
     assert worker.broken == "timeout"
+
+
+def test_generators_exceptions_and_attributes_keep_their_meaning_across(worker):
+    run(
+        worker,
+        "def counter():\n"
+        "    total = 0\n"
+        "    while total < 3:\n"
+        "        total += yield total\n"
+        "    return f'done at {total}'\n"
+        "def lookup(key):\n    return {}[key]\n"
+        "class Box:\n    def __init__(self):\n        self.value = 0\n"
+        "    def _hidden(self):\n        return 1\n",
+    )
+    gen = fn(worker, "counter")()
+    assert next(gen) == 0 and gen.send(2) == 2
+    with pytest.raises(StopIteration) as stop:  # what the generator returned comes back
+        gen.send(5)
+    assert stop.value.value == "done at 7"
+
+    def delegate():  # `yield from` a remote generator sends through to it
+        return (yield from fn(worker, "counter")())
+
+    outer = delegate()
+    assert next(outer) == 0 and outer.send(1) == 1
+    with pytest.raises(StopIteration) as stop:
+        outer.send(9)
+    assert stop.value.value == "done at 10"
+    with pytest.raises(KeyError) as info:  # str() is the same as in the learner's process
+        fn(worker, "lookup")("k")
+    assert str(info.value) == "'k'"
+    box = fn(worker, "Box")()
+    box.value = [1, 2]
+    assert box.value == [1, 2]
+    with pytest.raises(AttributeError):
+        box._hidden = None
+
+
+def test_a_handle_sent_again_while_its_release_is_on_the_way_stays_valid(worker):
+    # The worker drops its proxy of `lock` after each call and tells the judge; the judge may
+    # already be sending the same lock again. A handle is forgotten only when every copy sent
+    # has been released, so no call ever meets an unknown handle (which closes the channel).
+    run(worker, "def use(lock, i):\n    with lock:\n        return i\n")
+    use = fn(worker, "use")
+    lock = threading.Lock()
+    worker.endpoint.deadline = time.monotonic() + 60
+    results: list[int] = []
+
+    def many(start):
+        for i in range(start, start + 150):
+            results.append(use(lock, i))
+
+    threads = [threading.Thread(target=many, args=(k * 1000,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 600 and not worker.broken
+
+
+def test_in_learner_runs_a_course_function_in_the_worker(worker):
+    from course.concurrency.seeded import run_call
+    from course.grading import judge
+    from course.grading.inside import in_learner
+
+    run(worker, "import os\nasync def where(x):\n    return os.getpid(), x\n")
+    where = fn(worker, "where")
+    assert in_learner(run_call, _pid_async, ()) == os.getpid()  # outside the judge: plain call
+    worker.endpoint.deadline = time.monotonic() + 30
+    token = judge._current.set(worker)
+    try:
+        pid, x = in_learner(run_call, where, ("a",), seed=3)
+        assert (pid, x) == (worker.request("ping", (), 30), "a")
+        for bad in (print, judge.grade_notebook, lambda: 1):
+            with pytest.raises(TypeError, match="public function of the course package"):
+                in_learner(bad)
+        with pytest.raises(PermissionError):  # the worker refuses it too
+            worker.request("course", ("course.grading.judge", "grade_notebook", (), {}), 30)
+    finally:
+        judge._current.reset(token)
+
+
+async def _pid_async():
+    return os.getpid()
 
 
 def test_worker_cpu_time_is_read_from_the_os(worker):

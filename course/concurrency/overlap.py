@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
-__all__ = ["CountingFactory", "GatedDict", "Rendezvous", "run_threads"]
+__all__ = ["CountingFactory", "GatedDict", "Rendezvous", "SharedDict", "run_threads"]
 
 
 class Rendezvous:
@@ -117,6 +117,16 @@ class GatedDict(MutableMapping):
         """A plain copy of the contents."""
         with self._lock:
             return dict(self._data)
+
+
+class SharedDict(dict):
+    """A plain ``dict`` that a test shares with the learner's code *by reference*.
+
+    Under the judge a plain ``dict`` argument reaches the learner's code as a copy, so what the
+    code stores in it is lost; the judge passes an instance of a ``dict`` subclass as a handle
+    instead, whose lookups and stores call back into the test's own dict. In one kernel it is
+    just a dict.
+    """
 
 
 class CountingFactory:

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["SeededEventLoop", "loop_factory", "run"]
+__all__ = ["SeededEventLoop", "loop_factory", "run", "run_call"]
 
 T = TypeVar("T")
 
@@ -109,3 +109,16 @@ def run(
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+def run_call(
+    func: Any, args: tuple | list = (), seed: int | None = 0, timeout: float = 30.0
+) -> Any:
+    """``run(func(*args), seed=seed)``: call an async function and run its coroutine.
+
+    Tests call it through :func:`course.grading.inside.in_learner`, so that under the judge the
+    coroutine is made and run in the learner's process (a coroutine cannot cross processes).
+    """
+    if not callable(func):
+        raise TypeError(f"run_call() takes an async function, got {type(func).__name__}")
+    return run(func(*args), seed=seed, timeout=timeout)

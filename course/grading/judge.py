@@ -12,6 +12,11 @@ runs every test cell *in this process*, in a namespace made of:
   the worker for each test cell: plain values by value, functions and classes as proxies whose
   calls run in the worker.
 
+A test cell may also run a public function of the ``course`` package *inside* the worker with
+:func:`in_learner` (via :mod:`course.grading.inside`), for what only that process can observe (a
+coroutine on the seeded loop, threads the learner's code left running); what such a helper
+reports can be forged by a hostile submission, so tests prefer observations made here.
+
 So nothing the learner's code does (rebinding ``check``, patching modules, input transformers,
 hooks, tracing, lying ``__eq__``, exiting) can change how a test is judged: only the values the
 learner's functions return reach the test. Each test cell scores by nbgrader's rule (an error or
@@ -72,6 +77,7 @@ __all__ = [
     "Worker",
     "graded_api",
     "grade_notebook",
+    "in_learner",
     "merge_submission",
     "worker_cpu_seconds",
     "resident",
@@ -474,6 +480,38 @@ def resident(value: Any) -> Any:
     if worker is None:
         return value
     return worker.request("put", (value,), worker.limits.cell_seconds)
+
+
+def in_learner(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """In the judge: run ``func(*args, **kwargs)`` in the learner's process; else call it here.
+
+    ``func`` must be a public module-level function of the ``course`` package (not of
+    ``course.grading``); it is sent by name and imported in the worker, and the learner's objects
+    among the arguments (the graded API's proxies, handles) arrive there as themselves. Use it for
+    observations that must be made next to the learner's code (a coroutine on the seeded loop,
+    threads the learner started). What such a helper reports can be forged by a hostile
+    submission (its code shares that process): prefer observations the judge makes itself.
+    """
+    module, qualname = getattr(func, "__module__", None), getattr(func, "__qualname__", "")
+    if not (
+        isinstance(module, str)
+        and (module == "course" or module.startswith("course."))
+        and not module.startswith("course.grading")
+        and "<" not in qualname
+        and not any(part.startswith("_") for part in qualname.split("."))
+    ):
+        raise TypeError(f"in_learner() takes a public function of the course package, got {func!r}")
+    worker = _current.get()
+    if worker is None:
+        return func(*args, **kwargs)
+    endpoint = worker.endpoint
+    try:
+        return endpoint.request(
+            "course", (module, qualname, tuple(args), dict(kwargs)), endpoint.call_timeout()
+        )
+    except CallTimeout:
+        endpoint.timed_out = True
+        raise
 
 
 @contextlib.contextmanager

@@ -10,17 +10,25 @@ Frames: a 4-byte big-endian length, then ``codec.encode`` of one tuple:
 
 - ``("q", id, op, args)``: a request; the reply is ``("r", id, value)`` or
   ``("e", id, (qualified class name, [MRO names], message))``;
-- ``("n", op, args)``: a notification (no reply), used to release handles.
+- ``("n", op, args)``: a notification (no reply), used to release handles:
+  ``("n", "release", ((id, count),))`` says the receiver's proxy for ``id`` is gone after it had
+  received that handle ``count`` times; the sender forgets the object only when every time it
+  sent it has been released (so a handle sent again while a release is on its way stays valid).
 
 Objects that are not plain data cross as handles: the sender keeps the object in its table and
 the receiver gets a :class:`RemoteObject` proxy. What the remote side may do with a handle is up
 to the local ``handler``; the judge allows only calls of public methods and a few protocol
-dunders (:data:`CALLABLE_DUNDERS`) on the objects it passed.
+dunders (:data:`CALLABLE_DUNDERS`) on the objects it passed (no ``setattr``); the worker also
+lets the judge set public attributes of learner objects. ``send``/``throw``/``close`` of a proxy
+are called in one round trip (a remote generator takes one per step), and an exception carries
+its single text argument as its message (``KeyError('k')`` stays ``'k'``) and, for
+``StopIteration``, the generator's return value.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib
 import itertools
 import os
@@ -59,6 +67,8 @@ CALLABLE_DUNDERS = frozenset(
         "__exit__",
     }
 )
+#: Methods called on a remote object directly, without fetching them first (generators).
+_GENERATOR_METHODS = frozenset({"send", "throw", "close"})
 _LEN = struct.Struct(">I")
 _MAX_MESSAGE = 2000  # characters of an exception message kept
 
@@ -102,10 +112,14 @@ class RemoteObject:
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
+        if attr in _GENERATOR_METHODS:  # one round trip per step of a remote generator, not two
+            return functools.partial(self._call, attr)
         return self._endpoint.getattr_remote(self, attr)
 
     def __setattr__(self, attr: str, value: Any) -> None:
-        raise AttributeError("attributes of a remote object cannot be set from here")
+        if attr.startswith("_"):
+            raise AttributeError("private attributes of a remote object cannot be set from here")
+        self._endpoint.setattr_remote(self, attr, value)
 
     def __len__(self) -> int:
         try:
@@ -114,8 +128,9 @@ class RemoteObject:
             raise TypeError("the remote object has no len()") from None
 
     def __iter__(self) -> Any:
-        result = self._call("__iter__")
-        return result if result is not self else _RemoteIterator(self)
+        # A remote iterator (a generator, say) is its own iterator: keep the proxy, so that
+        # ``yield from`` can also use its ``send`` and ``throw``.
+        return self._call("__iter__")
 
     def __next__(self) -> Any:
         return self._call("__next__")
@@ -142,27 +157,27 @@ class RemoteObject:
         return f"<{self._label} from the other process>"
 
 
-class _RemoteIterator:
-    def __init__(self, remote: RemoteObject) -> None:
-        self.remote = remote
+def exception_info(exc: BaseException) -> tuple:
+    """(qualified class name, MRO names, message[, value]) of ``exc``; the message is cut short.
 
-    def __iter__(self) -> _RemoteIterator:
-        return self
-
-    def __next__(self) -> Any:
-        return self.remote.__next__()
-
-
-def exception_info(exc: BaseException) -> tuple[str, list[str], str]:
-    """(qualified class name, MRO names, message) of ``exc``; the message is cut short."""
+    The message is the single text argument when there is one (so ``KeyError("k")`` rebuilt from
+    it says ``'k'``, not ``"'k'"``). A ``StopIteration`` also carries its ``value`` (what a
+    generator returned), sent like any reply value.
+    """
     kind = type(exc)
     names = [f"{c.__module__}.{c.__qualname__}" for c in kind.__mro__]
     try:
-        message = str(exc)
+        args = exc.args
+        if type(args) is tuple and len(args) == 1 and type(args[0]) is str:
+            message = args[0]
+        else:
+            message = str(exc)
     except Exception:  # noqa: BLE001 - a broken __str__ must not break the channel
         message = "<the exception message could not be read>"
     if not isinstance(message, str):
         message = "<not text>"
+    if isinstance(exc, StopIteration):
+        return names[0], names, message[:_MAX_MESSAGE], exc.value
     return names[0], names, message[:_MAX_MESSAGE]
 
 
@@ -195,7 +210,11 @@ def rebuild_exception(info: Any) -> Exception:
     ``remote_type`` (qualified name) and ``from_learner = True``; ``KeyboardInterrupt`` and
     other non-``Exception`` classes become ``RuntimeError``.
     """
+    value, has_value = None, False
     try:
+        if isinstance(info, tuple) and len(info) == 4:
+            *info, value = info
+            has_value = True
         qualname, mro, message = info
         mro = [str(n) for n in mro][:64]
         qualname, message = str(qualname), str(message)
@@ -217,7 +236,7 @@ def rebuild_exception(info: Any) -> Exception:
                     continue
                 _rebuilt[key] = cls
         try:
-            exc = cls(message)
+            exc = cls(value) if has_value and issubclass(cls, StopIteration) else cls(message)
         except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
             continue
         exc.remote_type = qualname
@@ -268,6 +287,8 @@ class Endpoint:
         self._plock = threading.Lock()
         self._exported: dict[int, Any] = {}  # id -> object
         self._export_ids: dict[int, int] = {}  # id(object) -> id
+        self._sent: dict[int, int] = {}  # id -> times sent and not yet released
+        self._received: dict[int, list[int]] = {}  # id -> [times the live proxy was received]
         self._proxies: weakref.WeakValueDictionary[int, RemoteObject] = (
             weakref.WeakValueDictionary()
         )
@@ -291,6 +312,7 @@ class Endpoint:
                 ident = next(self._ids)
                 self._exported[ident] = value
                 self._export_ids[id(value)] = ident
+            self._sent[ident] = self._sent.get(ident, 0) + 1
         return Ref(ident, mine=True)
 
     def _encode(self, value: Any) -> bytes:
@@ -305,17 +327,24 @@ class Endpoint:
                 if proxy is None:
                     proxy = RemoteObject(self, ref.id)
                     self._proxies[ref.id] = proxy
-                    weakref.finalize(proxy, self._released, ref.id)
+                    received = self._received[ref.id] = [1]
+                    weakref.finalize(proxy, self._released, ref.id, received)
+                else:
+                    self._received[ref.id][0] += 1
             return proxy
         with self._plock:
             if ref.id not in self._exported:
                 raise CodecError(f"handle {ref.id} is unknown here (released, or never sent)")
             return self._exported[ref.id]
 
-    def _released(self, ident: int) -> None:
+    def _released(self, ident: int, received: list[int]) -> None:
+        with self._plock:
+            if self._received.get(ident) is received:
+                del self._received[ident]
+            count = received[0]
         if not self.closed.is_set():
             try:
-                self._send(("n", "release", (ident,)))
+                self._send(("n", "release", ((ident, count),)))
             except (OSError, CodecError, ChannelClosed):
                 pass
 
@@ -376,6 +405,10 @@ class Endpoint:
         """Fetch ``target.attr`` from the other end."""
         return self.request("getattr", (target, attr), self.call_timeout())
 
+    def setattr_remote(self, target: RemoteObject, attr: str, value: Any) -> None:
+        """Set ``target.attr = value`` at the other end (if the other end allows it)."""
+        self.request("setattr", (target, attr, value), self.call_timeout())
+
     def call_timeout(self) -> float:
         """Seconds a call through a proxy may wait (override per endpoint)."""
         return getattr(self, "default_timeout", 120.0)
@@ -429,9 +462,19 @@ class Endpoint:
                 target=self._serve, args=(ident, op, args), name=f"{self.name}-serve", daemon=True
             ).start()
         elif kind == "n" and len(message) == 3 and message[1] == "release":
-            for ident in message[2] if isinstance(message[2], tuple) else ():
+            for item in message[2] if isinstance(message[2], tuple) else ():
+                if not (isinstance(item, tuple) and len(item) == 2):
+                    continue
+                ident, count = item
+                if not (isinstance(ident, int) and isinstance(count, int)):
+                    continue
                 with self._plock:
-                    obj = self._exported.pop(ident, None) if isinstance(ident, int) else None
+                    left = self._sent.get(ident, 0) - count
+                    if left > 0:
+                        self._sent[ident] = left
+                        continue
+                    self._sent.pop(ident, None)
+                    obj = self._exported.pop(ident, None)
                     if obj is not None:
                         self._export_ids.pop(id(obj), None)
         else:

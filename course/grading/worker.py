@@ -13,7 +13,10 @@ Requests (the judge is trusted; nothing here decides a score):
 - ``get(names)`` -> ``{name: value or handle}`` for the names the learner's globals define
 - ``call(target, attr, args, kwargs[, blocked])`` -> value or handle; ``blocked`` packages are
   made unreachable with :func:`course.learner.byhand.by_hand` while the call runs
-- ``getattr(target, attr)``, ``put(value)`` (keep a value here, return its handle), ``ping``
+- ``getattr(target, attr)``, ``setattr(target, attr, value)`` (public names only)
+- ``course(module, qualname, args, kwargs)``: call a function of the ``course`` package here
+  (see :func:`course.grading.judge.in_learner`)
+- ``put(value)`` (keep a value here, return its handle), ``ping``
 """
 
 from __future__ import annotations
@@ -136,6 +139,14 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
         if op == "getattr":
             target, attr = args
             return getattr(target, attr)
+        if op == "setattr":
+            target, attr, value = args
+            if not (isinstance(attr, str) and attr.isidentifier() and not attr.startswith("_")):
+                raise AttributeError(f"only public attributes can be set, not {str(attr)[:40]!r}")
+            setattr(target, attr, value)
+            return None
+        if op == "course":
+            return _course_call(*args)
         if op == "put":
             return AsHandle(args[0])
         if op == "ping":
@@ -145,6 +156,26 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
     endpoint = Endpoint(rfd, wfd, handler, name="worker")
     endpoint.default_timeout = timeout
     endpoint.closed.wait()
+
+
+def _course_call(module: Any, qualname: Any, args: Any, kwargs: Any) -> Any:
+    """Call ``module.qualname(*args, **kwargs)``: only functions of ``course`` outside grading."""
+    import importlib
+
+    if not (
+        isinstance(module, str)
+        and isinstance(qualname, str)
+        and (module == "course" or module.startswith("course."))
+        and not module.startswith("course.grading")
+        and all(part.isidentifier() and not part.startswith("_") for part in qualname.split("."))
+    ):
+        raise PermissionError(f"{module}.{qualname} is not a public function of the course package")
+    func: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        func = getattr(func, part)
+    if not callable(func):
+        raise TypeError(f"{module}.{qualname} is not callable")
+    return func(*tuple(args), **{str(k): v for k, v in dict(kwargs).items()})
 
 
 def _text(exc: BaseException) -> str:

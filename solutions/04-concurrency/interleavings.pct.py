@@ -54,7 +54,7 @@ import threading
 import course
 from course.concurrency.explorer import explore, replay
 from course.concurrency.models import naive_transfer, racy_increment
-from course.concurrency.overlap import CountingFactory, GatedDict, run_threads
+from course.concurrency.overlap import CountingFactory, GatedDict, SharedDict, run_threads
 from course.learner.checking import check
 
 # %% [markdown]
@@ -337,7 +337,8 @@ def get_or_create(cache, lock, key, factory):
 
 # %% nbgrader={"grade": true, "grade_id": "get-or-create-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Public tests: run this cell to check your function.
-_cache, _lock, _factory = {}, threading.Lock(), CountingFactory()
+# A SharedDict is a dict that the grader shares with your code (a plain dict would be copied).
+_cache, _lock, _factory = SharedDict(), threading.Lock(), CountingFactory()
 check(get_or_create(_cache, _lock, "a", _factory), "a#1", "get_or_create(cache, lock, 'a', factory)")
 check(get_or_create(_cache, _lock, "a", _factory), "a#1", "a second get_or_create(..., 'a', ...)")
 check(_factory.calls, {"a": 1}, "the factory's calls per key")

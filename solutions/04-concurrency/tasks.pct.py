@@ -38,14 +38,21 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import asyncio
 import contextlib
-import gc
 import queue
 import threading
-import weakref
 
 import course
 from course.concurrency.overlap import Rendezvous, run_threads
-from course.concurrency.seeded import run
+from course.concurrency.probes import (
+    crawl_report,
+    instance_attributes,
+    run_counted,
+    spawn_report,
+    spawned_result,
+    withdraw_report,
+)
+from course.concurrency.seeded import run  # noqa: F401 - for trying your code yourself
+from course.grading.inside import in_learner
 from course.learner.checking import check, check_raises
 
 # %% [markdown]
@@ -120,14 +127,14 @@ def _fails(x):
     return x
 
 
-_before = threading.active_count()
-(_report,) = run_threads([(run_pipeline, ([1, 2, 3], _square, 2))], timeout=10)
-check(_report, {"result": [1, 4, 9], "error": None, "alive": False},
-      "run_pipeline([1, 2, 3], square, 2) (alive: still running after 10 s)")
-check(threading.active_count(), _before, "threads running after run_pipeline returned")
-(_report,) = run_threads([(run_pipeline, ([], _square, 3))], timeout=10)
+# run_counted runs it next to your code and counts the threads still running afterwards.
+_report = in_learner(run_counted, run_pipeline, ([1, 2, 3], _square, 2), timeout=10)
+check(_report, {"result": [1, 4, 9], "error": None, "alive": False, "threads_left": 0},
+      "run_pipeline([1, 2, 3], square, 2) (alive: still running after 10 s; threads_left: "
+      "threads it started still running after it returned)")
+_report = in_learner(run_counted, run_pipeline, ([], _square, 3), timeout=10)
 check(_report["result"], [], "run_pipeline([], square, 3)")
-(_report,) = run_threads([(run_pipeline, ([1, 2, 3], _fails, 2))], timeout=10)
+_report = in_learner(run_counted, run_pipeline, ([1, 2, 3], _fails, 2), timeout=10)
 check(_report["error"], "ValueError: job 2 failed", "what run_pipeline raised when job 2 failed")
 print("pipeline: public tests passed")
 
@@ -135,12 +142,12 @@ print("pipeline: public tests passed")
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
 def _pipeline(jobs, work, workers):
-    # Run the learner's function in a daemon thread, so a hang costs 10 s, not the whole grading.
-    _before = threading.active_count()
-    (_report,) = run_threads([(run_pipeline, (jobs, work, workers))], timeout=10)
+    # Run the learner's function in a daemon thread, so a hang costs 10 s, not the whole grading;
+    # run_counted counts, next to the learner's code, the threads it left running.
+    _report = in_learner(run_counted, run_pipeline, (jobs, work, workers), timeout=10)
     check(_report["alive"], False, f"run_pipeline(<{len(jobs)} jobs>, ..., {workers}) still "
           "running after 10 s (a worker waiting for ever?)")
-    check(threading.active_count(), _before, f"threads still running after run_pipeline(<"
+    check(_report["threads_left"], 0, f"threads still running after run_pipeline(<"
           f"{len(jobs)} jobs>, ..., {workers}) ended")
     return _report
 
@@ -287,7 +294,9 @@ def _bump_many(m, n):
             g.value = g.value + 1
 
 
-_reports = run_threads([(_bump_many, (_m, 1000))] * 4)
+_reports = run_threads([(_bump_many, (_m, 1000))] * 4, timeout=60)
+check([(r["alive"], r["error"]) for r in _reports], [(False, None)] * 4,
+      "(still running after 60 s, error) of the 4 threads")
 with _m.lock() as _guard:
     check(_guard.value, 4001, "the value after 4 threads added 1000 each")
 print("mutex: public tests passed")
@@ -317,7 +326,7 @@ for _threads in (2, 4):
 # The guard is dead after the block, for reading and for writing; the value survives.
 _m = Mutex([1, 2])
 with _m.lock() as _guard:
-    _guard.value.append(3)
+    _guard.value = _guard.value + [3]
 check_raises(getattr, (_guard, "value"), RuntimeError, "reading a released guard's value")
 
 
@@ -364,7 +373,7 @@ def _nested(x, y):
 (_report,) = run_threads([(_nested, (_a, _b))], timeout=2)
 check(_report["alive"], False, "holding one Mutex while locking another (blocked 2 s)")
 check(_report["result"], "ab", "values read while holding two mutexes")
-_public = [n for n in vars(Mutex("secret")) if not n.startswith("_")]
+_public = [n for n in in_learner(instance_attributes, Mutex("secret")) if not n.startswith("_")]
 check([n for n in _public if getattr(Mutex("secret"), n) == "secret"], [],
       "public attributes of a Mutex that give its value")
 ### END HIDDEN TESTS
@@ -410,76 +419,44 @@ async def crawl(urls: list[str], fetch, limit: int) -> list:
 
 # %% nbgrader={"grade": true, "grade_id": "crawler-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Public tests: run this cell to check your crawler.
-class _Fetcher:
-    """A fake fetch: takes len(url) virtual seconds, records concurrency and cleanups."""
-
-    def __init__(self, fail=()):
-        self.running, self.most, self.started, self.cleaned = 0, 0, [], []
-        self.fail = set(fail)
-
-    async def __call__(self, url):
-        self.started.append(url)
-        self.running += 1
-        self.most = max(self.most, self.running)
-        try:
-            await asyncio.sleep(len(url))
-            if url in self.fail:
-                raise ValueError(f"cannot fetch {url}")
-            return url.upper()
-        finally:
-            self.running -= 1
-            self.cleaned.append(url)
-
-
-_f = _Fetcher()
-check(run(crawl(["bb", "a", "ccc"], _f, 2), seed=0), ["BB", "A", "CCC"], "crawl 3 urls, limit 2")
-check(_f.most, 2, "most fetches in progress at once (limit 2)")
-check(run(crawl([], _Fetcher(), 3), seed=0), [], "crawl([], fetch, 3)")
+# crawl_report runs crawl(urls, fetch, limit) on the seeded loop with a fake fetch that takes
+# len(url) virtual seconds, returns url.upper() and records how many fetches are in progress
+# (read it: course/concurrency/probes.py). To try your crawl yourself: run(crawl(...), seed=3).
+_r = in_learner(crawl_report, crawl, ["bb", "a", "ccc"], 2, seed=0)
+check(_r["result"], ["BB", "A", "CCC"], "crawl 3 urls, limit 2")
+check(_r["most"], 2, "most fetches in progress at once (limit 2)")
+check(in_learner(crawl_report, crawl, [], 3, seed=0)["result"], [], "crawl([], fetch, 3)")
 print("crawler: public tests passed")
 
 # %% nbgrader={"grade": true, "grade_id": "crawler-hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
-async def _observe(urls, fetcher, limit):
-    # The oracle: the rules themselves, observed from outside.
-    try:
-        _result = await crawl(list(urls), fetcher, limit)
-        _error = None
-    except ValueError as exc:
-        _result, _error = None, str(exc)
-    _cleaned_at_end = sorted(fetcher.cleaned)
-    _left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
-    for _t in _left:
-        _t.cancel()
-    return _result, _error, _cleaned_at_end, len(_left)
-
-
+# The oracle: the rules themselves, observed around crawl by course.concurrency.probes.
 _rng = course.rng(49)
 _words = ["a", "bbbb", "cc", "ddd", "e", "ffffff", "gg", "hhh", "iiiii", "j"]
 for _case in range(6):
     _urls = [str(_w) for _w in _rng.permutation(_words)[: int(_rng.integers(3, 10))]]
     _limit = int(_rng.integers(1, 5))
     for _seed in range(8):
-        _f = _Fetcher()
-        _result, _error, _cleaned, _left = run(_observe(_urls, _f, _limit), seed=_seed, timeout=10)
+        _r = in_learner(crawl_report, crawl, _urls, _limit, seed=_seed, timeout=10)
         _what = f"crawl({_urls}, fetch, {_limit}) under loop seed {_seed}"
-        check(_error, None, f"the error from {_what}")
-        check(_result, [_u.upper() for _u in _urls], _what)
-        check(sorted(_f.started), sorted(_urls), f"the urls fetched by {_what}")
-        check(_f.most, min(_limit, len(_urls)), f"most fetches in progress at once in {_what}")
-        check(_left, 0, f"tasks left unfinished after {_what}")
+        check(_r["error"], None, f"the error from {_what}")
+        check(_r["result"], [_u.upper() for _u in _urls], _what)
+        check(sorted(_r["started"]), sorted(_urls), f"the urls fetched by {_what}")
+        check(_r["most"], min(_limit, len(_urls)), f"most fetches in progress at once in {_what}")
+        check(_r["left"], 0, f"tasks left unfinished after {_what}")
 
 # A failing fetch: the others are cancelled and cleaned up before the error reaches the caller.
 for _urls, _limit, _bad in ((["a", "bb", "ccccc", "dddddd"], 4, "bb"),
                             (["ccccc", "a", "bb", "dddddd", "eee"], 2, "a"),
                             (["a", "bb"], 1, "a")):
     for _seed in range(8):
-        _f = _Fetcher(fail=[_bad])
-        _result, _error, _cleaned, _left = run(_observe(_urls, _f, _limit), seed=_seed, timeout=10)
+        _r = in_learner(crawl_report, crawl, _urls, _limit, fail=[_bad], seed=_seed, timeout=10)
         _what = f"crawl({_urls}, fetch, {_limit}) when {_bad!r} fails, loop seed {_seed}"
-        check(_error, f"cannot fetch {_bad}", f"the error raised by {_what}")
-        check(_cleaned, sorted(_f.started), f"fetches cleaned up by the time {_what} raised")
-        check(_left, 0, f"tasks left unfinished after {_what}")
+        check(_r["error"], f"cannot fetch {_bad}", f"the error raised by {_what}")
+        check(sorted(_r["cleaned"]), sorted(_r["started"]),
+              f"fetches cleaned up by the time {_what} raised")
+        check(_r["left"], 0, f"tasks left unfinished after {_what}")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -530,48 +507,24 @@ def spawn(coro):
 
 # %% nbgrader={"grade": true, "grade_id": "async-state-public", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 # Public tests: run this cell to check your functions.
-async def _approve(amount):
-    await asyncio.sleep(0.1)
-
-
-async def _two_withdrawals():
-    account, lock = {"balance": 100}, asyncio.Lock()
-    done = await asyncio.gather(withdraw(account, lock, 80, _approve),
-                                withdraw(account, lock, 80, _approve))
-    return sorted(done), account["balance"]
-
-
-check(run(_two_withdrawals(), seed=0), ([False, True], 20), "two withdrawals of 80 from 100")
-
-
-async def _spawned():
-    task = spawn(asyncio.sleep(1, result="slept"))
-    return await task
-
-
-check(run(_spawned(), seed=0), "slept", "awaiting a task made by spawn")
+# withdraw_report runs withdraw(account, lock, amount, approve) for each amount at once, on the
+# seeded loop, from an account holding 100; approve(amount) sleeps 0.01 * amount seconds.
+_r = in_learner(withdraw_report, withdraw, [80, 80], 100, seed=0)
+check((sorted(_r["done"]), _r["final"]), ([False, True], 20), "two withdrawals of 80 from 100")
+# spawned_result awaits spawn(asyncio.sleep(1, result="slept")) on the seeded loop.
+check(in_learner(spawned_result, spawn, "slept", seed=0), "slept", "awaiting a task made by spawn")
 print("async-state: public tests passed")
 
 # %% nbgrader={"grade": true, "grade_id": "async-state-hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
-async def _bank(amounts, start):
-    _account, _lock, _seen = {"balance": start}, asyncio.Lock(), []
-
-    async def _watching_approve(amount):
-        # The oracle: the rules, checked at the moment of approval and at the end.
-        _seen.append((amount, _account["balance"]))
-        await asyncio.sleep(0.01 * amount)
-
-    _done = await asyncio.gather(*(withdraw(_account, _lock, _a, _watching_approve)
-                                   for _a in amounts))
-    return list(_done), _account["balance"], _seen
-
-
+# The oracle: the rules, checked at the moment of each approval (withdraw_report records the
+# balance then) and at the end.
 for _amounts, _start in (([80, 80], 100), ([60, 50, 30, 20, 70], 100), ([10] * 6, 35),
                          ([5, 200, 5], 100), ([100, 1], 100)):
     for _seed in range(10):
-        _done, _final, _seen = run(_bank(list(_amounts), _start), seed=_seed, timeout=10)
+        _r = in_learner(withdraw_report, withdraw, list(_amounts), _start, seed=_seed, timeout=10)
+        _done, _final, _seen = _r["done"], _r["final"], _r["seen"]
         _what = f"withdrawals {_amounts} from {_start}, loop seed {_seed}"
         _taken = [_a for _a, _ok in zip(_amounts, _done, strict=True) if _ok]
         check(_final >= 0, True, f"the balance ({_final}) is not negative after {_what}")
@@ -584,33 +537,11 @@ for _amounts, _start in (([80, 80], 100), ([60, 50, 30, 20, 70], 100), ([10] * 6
               f"refused withdrawals that the final balance {_final} still covers, in {_what}")
 
 
-async def _background_jobs(n):
-    # Each job waits on a future that only the job itself references: if nothing keeps the task
-    # alive, the garbage collector destroys it before it can finish.
-    _futures, _finished = weakref.WeakValueDictionary(), []
-
-    async def _job(i):
-        _fut = asyncio.get_running_loop().create_future()
-        _futures[i] = _fut
-        await _fut
-        _finished.append(i)
-
-    _refs = [weakref.ref(spawn(_job(i))) for i in range(n)]
-    for _ in range(3):
-        await asyncio.sleep(0)
-    gc.collect()
-    for i in range(n):
-        _fut = _futures.get(i)
-        if _fut is not None:
-            _fut.set_result(None)
-    for _ in range(5):
-        await asyncio.sleep(0)
-    gc.collect()
-    return sorted(_finished), sum(r() is not None for r in _refs)
-
-
+# Each background job waits on a future that only the job itself references: if nothing keeps
+# the task alive, the garbage collector destroys it before it can finish (spawn_report).
 for _seed in range(3):
-    _finished, _kept = run(_background_jobs(4), seed=_seed, timeout=10)
+    _r = in_learner(spawn_report, spawn, 4, seed=_seed, timeout=10)
+    _finished, _kept = _r["finished"], _r["kept"]
     check(_finished, [0, 1, 2, 3], f"background jobs that finished (loop seed {_seed})")
     check(_kept, 0, f"finished tasks still referenced after they were done (loop seed {_seed})")
 ### END HIDDEN TESTS

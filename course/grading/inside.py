@@ -1,0 +1,31 @@
+"""Run a ``course`` helper next to the learner's code: :func:`in_learner`.
+
+A test cell that must observe something only visible inside the learner's process (a coroutine
+run on the course's seeded event loop, the threads the learner's code started) calls a helper of
+the ``course`` package through ``in_learner(helper, *args)``. Under ``course grade`` (the judge)
+the helper is imported and called **in the learner's worker process**, with the learner's objects
+as themselves and the test's objects as handles that call back into the judge; it should take and
+return plain data. Under plain nbgrader (one kernel) it is simply called.
+
+Trust: the helper runs in the same process as the submission, so a hostile submission can forge
+what it reports (by patching the helper, ``threading`` or ``asyncio``). Prefer checks the judge
+makes itself (callbacks into test objects that count calls, the explorer driven from the judge)
+and keep helpers for what cannot be observed from outside. Code is MIT licensed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+__all__ = ["in_learner"]
+
+
+def in_learner(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``, run in the learner's process under the judge (see above)."""
+    judge = sys.modules.get("course.grading.judge")
+    if judge is None or judge._current.get() is None:
+        if not callable(func):
+            raise TypeError(f"in_learner() takes a function, got {type(func).__name__}")
+        return func(*args, **kwargs)
+    return judge.in_learner(func, *args, **kwargs)
