@@ -304,3 +304,83 @@ def test_bench_prints_ratios_and_rejects_bad_options(capsys):
     assert bench.main(["--n", "10"]) == 2
     assert bench.main(["--threads", "9"]) == 2
     assert "between 2 and 5" in capsys.readouterr().err
+
+
+def test_probes_report_plain_data_about_threads_and_coroutines():
+    from course.concurrency.probes import (
+        crawl_report,
+        instance_attributes,
+        run_counted,
+        spawn_report,
+        spawned_result,
+        withdraw_report,
+    )
+    from course.concurrency.seeded import run_call
+
+    stop = threading.Event()
+
+    def leaves_one(x):
+        threading.Thread(target=stop.wait, args=(5,), daemon=True).start()
+        return x
+
+    assert run_counted(leaves_one, (3,)) == {
+        "result": 3,
+        "error": None,
+        "alive": False,
+        "threads_left": 1,
+    }
+    stop.set()
+    assert run_counted(lambda: 1, ())["threads_left"] == 0
+
+    async def one_at_a_time(urls, fetch, limit):
+        return [await fetch(u) for u in urls]
+
+    report = crawl_report(one_at_a_time, ["bb", "a"], 2, seed=1)
+    assert report == {
+        "result": ["BB", "A"],
+        "error": None,
+        "started": ["bb", "a"],
+        "cleaned": ["bb", "a"],
+        "most": 1,
+        "left": 0,
+    }
+    assert crawl_report(one_at_a_time, ["a", "b"], 1, fail=["a"])["error"] == "cannot fetch a"
+
+    async def no_lock(account, lock, amount, approve):
+        if account["balance"] < amount:
+            return False
+        await approve(amount)
+        account["balance"] -= amount
+        return True
+
+    assert withdraw_report(no_lock, [80, 80], 100) == {
+        "done": [True, True],
+        "final": -60,
+        "seen": [(80, 100), (80, 100)],
+    }
+    assert spawned_result(asyncio.ensure_future, "v") == "v"
+    assert spawn_report(asyncio.ensure_future, 2) == {"finished": [], "kept": 0}
+
+    async def double(x):
+        return 2 * x
+
+    assert run_call(double, (4,), seed=2) == 8
+    with pytest.raises(TypeError, match="async function"):
+        run_call(4)
+
+    class Thing:
+        def __init__(self):
+            self.b, self._a = 1, 2
+
+    assert instance_attributes(Thing()) == ["_a", "b"]
+
+
+def test_explorer_budget_is_the_exploring_threads_cpu_time():
+    import time
+
+    def sleepy():
+        time.sleep(0.05)  # waiting (as for another process) does not use the budget
+        yield ("pause",)
+
+    result = explore([sleepy, sleepy], {}, seconds=0.04)
+    assert result.interleavings == 2
