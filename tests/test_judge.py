@@ -222,6 +222,25 @@ def test_generators_exceptions_and_attributes_keep_their_meaning_across(worker):
     with pytest.raises(KeyError) as info:  # str() is the same as in the learner's process
         fn(worker, "lookup")("k")
     assert str(info.value) == "'k'"
+    run(
+        worker,
+        "import contextlib\nseen = []\n"
+        "@contextlib.contextmanager\ndef held():\n"
+        "    try:\n        yield 1\n"
+        "    except KeyError:\n        seen.append('suppressed')\n"
+        "    except BaseException as exc:\n        seen.append(type(exc).__name__)\n        raise\n"
+        "    else:\n        seen.append('clean')\n"
+        "def log():\n    return list(seen)\n",
+    )
+    held = fn(worker, "held")
+    with held():
+        pass
+    with pytest.raises(ZeroDivisionError):  # the learner's context manager sees the exception
+        with held():
+            raise ZeroDivisionError("in the block")
+    with held():  # and may suppress it
+        raise KeyError("gone")
+    assert fn(worker, "log")() == ["clean", "ZeroDivisionError", "suppressed"]
     box = fn(worker, "Box")()
     box.value = [1, 2]
     assert box.value == [1, 2]

@@ -67,6 +67,7 @@ from course.grading.rpc import (
     ChannelClosed,
     Endpoint,
     RemoteObject,
+    exit_with,
 )
 from course.learner import byhand
 from course.learner.checking import CheckFailed
@@ -370,6 +371,11 @@ def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
         if not (isinstance(attr, str) and attr.isidentifier() and not attr.startswith("_")):
             raise PermissionError(f"your code may not use {str(attr)[:40]!r} of a grader object")
         return getattr(target, attr)
+    if op == "exit" and len(args) == 2:
+        target, info = args
+        if isinstance(target, RemoteObject) or not endpoint.exported(target):
+            raise PermissionError("that object was not passed to your code by the grader")
+        return exit_with(target, info)
     if op != "call" or len(args) < 4:
         raise PermissionError("the grader only answers calls on objects it passed to your code")
     target, attr, call_args, kwargs = args[:4]

@@ -19,10 +19,12 @@ Objects that are not plain data cross as handles: the sender keeps the object in
 the receiver gets a :class:`RemoteObject` proxy. What the remote side may do with a handle is up
 to the local ``handler``; the judge allows only calls of public methods and a few protocol
 dunders (:data:`CALLABLE_DUNDERS`) on the objects it passed (no ``setattr``); the worker also
-lets the judge set public attributes of learner objects. ``send``/``throw``/``close`` of a proxy
-are called in one round trip (a remote generator takes one per step), and an exception carries
-its single text argument as its message (``KeyError('k')`` stays ``'k'``) and, for
-``StopIteration``, the generator's return value.
+lets the judge set public attributes of learner objects. ``__exit__`` of a ``with`` block that
+raised is sent as ``("exit", target, exception info)`` (see :func:`exit_with`), so the other
+end's context manager sees the exception. ``send``/``throw``/``close`` of a proxy are called in
+one round trip (a remote generator takes one per step), and an exception carries its single text
+argument as its message (``KeyError('k')`` stays ``'k'``) and, for ``StopIteration``, the
+generator's return value.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ __all__ = [
     "Endpoint",
     "RemoteObject",
     "exception_info",
+    "exit_with",
     "rebuild_exception",
 ]
 
@@ -150,11 +153,21 @@ class RemoteObject:
     def __enter__(self) -> Any:
         return self._call("__enter__")
 
-    def __exit__(self, *exc: Any) -> Any:
-        return self._call("__exit__", None, None, None)
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> Any:
+        if exc is None:
+            return self._call("__exit__", None, None, None)
+        # The block raised: the other end's __exit__ gets an exception of the nearest built-in
+        # (or course) class with the same message, as if the block had raised it there.
+        return self._endpoint.exit_remote(self, exc)
 
     def __repr__(self) -> str:
         return f"<{self._label} from the other process>"
+
+
+def exit_with(target: Any, info: Any) -> Any:
+    """Serve an ``exit`` request: ``target.__exit__`` with the exception rebuilt from ``info``."""
+    exc = rebuild_exception(info)
+    return target.__exit__(type(exc), exc, None)
 
 
 def exception_info(exc: BaseException) -> tuple:
@@ -404,6 +417,10 @@ class Endpoint:
     def getattr_remote(self, target: RemoteObject, attr: str) -> Any:
         """Fetch ``target.attr`` from the other end."""
         return self.request("getattr", (target, attr), self.call_timeout())
+
+    def exit_remote(self, target: RemoteObject, exc: BaseException) -> Any:
+        """Call ``target.__exit__`` at the other end with (a rebuilt copy of) ``exc``."""
+        return self.request("exit", (target, exception_info(exc)), self.call_timeout())
 
     def setattr_remote(self, target: RemoteObject, attr: str, value: Any) -> None:
         """Set ``target.attr = value`` at the other end (if the other end allows it)."""

@@ -13,6 +13,7 @@ Requests (the judge is trusted; nothing here decides a score):
 - ``get(names)`` -> ``{name: value or handle}`` for the names the learner's globals define
 - ``call(target, attr, args, kwargs[, blocked])`` -> value or handle; ``blocked`` packages are
   made unreachable with :func:`course.learner.byhand.by_hand` while the call runs
+- ``exit(target, exception info)``: ``target.__exit__`` of a ``with`` block that raised
 - ``getattr(target, attr)``, ``setattr(target, attr, value)`` (public names only)
 - ``course(module, qualname, args, kwargs)``: call a function of the ``course`` package here
   (see :func:`course.grading.judge.in_learner`)
@@ -91,7 +92,7 @@ class _State:
 def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
-    from course.grading.rpc import AsHandle, Endpoint
+    from course.grading.rpc import AsHandle, Endpoint, exit_with
     from course.learner.byhand import by_hand
 
     state = _State(output_bytes)
@@ -145,6 +146,9 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
                 raise AttributeError(f"only public attributes can be set, not {str(attr)[:40]!r}")
             setattr(target, attr, value)
             return None
+        if op == "exit":
+            target, info = args
+            return exit_with(target, info)
         if op == "course":
             return _course_call(*args)
         if op == "put":
