@@ -16,6 +16,13 @@ def root() -> Path:
     return ROOT
 
 
+def pytest_configure(config):
+    """Under xdist, keep each ``xdist_group`` on one worker: a session fixture shared by a group
+    (the nbgrader round trip grades one course) then runs once, not once per worker."""
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadgroup"
+
+
 def pytest_runtest_logreport(report):
     """Collect mutant results (sent from xdist workers as user_properties)."""
     if report.when == "call":
