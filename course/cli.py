@@ -96,7 +96,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
     from course.authoring.lock import write_lock
 
     write_lock(_root(args.root))
-    print("wrote requirements.lock and environment.yml")
+    print("wrote requirements.lock, requirements-dev.lock and environment.yml")
     return 0
 
 
@@ -130,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("release", help="regenerate exercises/ from solutions/ with nbgrader")
     sync = sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
     sync.add_argument("paths", nargs="*", help="only these notebooks or scripts")
-    sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
+    sub.add_parser(
+        "lock", help="re-pin requirements.lock, requirements-dev.lock and environment.yml"
+    )
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
     bench.add_argument("module", choices=BENCHMARKS, help="which module's benchmark")
     bench.add_argument(
