@@ -24,7 +24,7 @@ help:
 	@echo "make sync     pair notebooks with their .pct.py scripts and clear outputs"
 	@echo "make lock     re-pin requirements.lock, requirements-dev.lock and environment.yml"
 
-$(LEARNER): requirements.lock pyproject.toml postBuild lab-config/*/*
+$(LEARNER): requirements.lock pyproject.toml postBuild $(wildcard lab-config/*.json lab-config/*/*.json)
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version.split()[0] + "; set PYTHON=/path/to/python3.11"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.lock
