@@ -42,7 +42,6 @@ ANSWER = (
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)"
     ),

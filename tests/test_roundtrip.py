@@ -5,7 +5,8 @@ cell, the untouched release scores zero, a wrong submission loses points, and th
 feedback shows no hidden test, tracebacks included. nbgrader's log stays free of the noise the
 course's configuration removes, and still warns about a test cell a learner edited.
 
-One course is graded once per test session (on one xdist worker: the ``roundtrip`` group).
+One course is graded once per test session (tests/conftest.py keeps this module on one xdist
+worker).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ STUDENTS = ("solution", "blank", "wrong")
 #: the cell, so grades are unchanged): the checksum warning must still name that cell.
 EDIT = "# a learner edited this test cell"
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("roundtrip")]
+pytestmark = pytest.mark.slow
 
 
 def nbgrader(course: Path, *args: str) -> str:
