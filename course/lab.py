@@ -1,4 +1,10 @@
-"""A Jupyter server extension for learners' JupyterLab (enabled by postBuild).
+"""Learners' JupyterLab: a server extension and a save hook (both set up by postBuild).
+
+Lecture notebooks (under ``notebooks/``) are saved without outputs
+(:func:`strip_lecture_outputs`, the server's ``ContentsManager.pre_save_hook``): running a
+lecture leaves the file as committed, so the repository stays clean; run the cells again after
+reopening. Exercises keep their outputs on disk (git stores them without, see
+``course.authoring.gitfilter``).
 
 nbgrader's Validate button sits in every notebook's toolbar, lectures included, and nbgrader's
 lab extension offers no setting to show it only on assignments. On a notebook without graded
@@ -14,7 +20,22 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["NOTHING_TO_VALIDATE", "has_graded_cells"]
+__all__ = ["NOTHING_TO_VALIDATE", "LECTURES", "has_graded_cells", "strip_lecture_outputs"]
+
+#: The folder of lecture notebooks, relative to the server's root.
+LECTURES = "notebooks/"
+
+
+def strip_lecture_outputs(model: dict, path: str, contents_manager=None, **kwargs) -> None:
+    """``pre_save_hook``: save a lecture notebook without outputs, counts or run metadata."""
+    from course.authoring.gitfilter import clean_notebook
+
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    if not path.lstrip("/").startswith(LECTURES):
+        return
+    clean_notebook(model["content"])
+
 
 NOTHING_TO_VALIDATE = (
     "{name} is a lecture notebook: it has no graded cells,\n"

@@ -155,6 +155,7 @@ def test_postbuild_stops_on_error_and_keeps_validate():
 def test_lab_settings_hide_twins_and_news():
     server = json.loads((ROOT / "lab-config/jupyter_server_config.json").read_text())
     assert "*.pct.py" in server["ContentsManager"]["hide_globs"]
+    assert server["ContentsManager"]["pre_save_hook"] == "course.lab.strip_lecture_outputs"
     overrides = json.loads((ROOT / "lab-config/lab/overrides.json").read_text())
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification == {"checkForUpdates": False, "fetchNews": "false"}

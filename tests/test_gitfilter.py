@@ -1,4 +1,5 @@
-"""The git clean filter keeps notebook outputs out of git; committed notebooks pass unchanged."""
+"""The git clean filter keeps notebook outputs out of git; committed notebooks pass unchanged;
+lectures are saved without outputs."""
 
 from __future__ import annotations
 
@@ -77,3 +78,20 @@ def test_gitattributes_names_the_filter_make_lab_sets_up():
     makefile = (ROOT / "Makefile").read_text()
     assert "git config filter.notebook-outputs.clean" in makefile
     assert "course.authoring.gitfilter" in makefile
+
+
+def test_lectures_are_saved_without_outputs_and_exercises_with():
+    from course.lab import strip_lecture_outputs
+
+    for path, stripped in (
+        ("notebooks/00-orientation/01-welcome.ipynb", True),
+        ("exercises/00-orientation/warmup.ipynb", False),
+    ):
+        committed = (ROOT / path).read_text(encoding="utf-8")
+        model = {"type": "notebook", "content": json.loads(_as_run_in_lab(committed))}
+        strip_lecture_outputs(model, path)
+        text = json.dumps(model["content"], sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        assert (text == committed) == stripped, path
+    text_file = {"type": "file", "content": "x"}
+    strip_lecture_outputs(text_file, "notebooks/notes.txt")
+    assert text_file == {"type": "file", "content": "x"}

@@ -15,29 +15,17 @@ from __future__ import annotations
 import json
 import sys
 
-__all__ = ["clean", "main"]
+__all__ = ["clean", "clean_notebook", "main"]
 
 #: Cell metadata that JupyterLab writes while a learner works (not part of the course).
 VOLATILE_CELL_METADATA = ("execution", "scrolled", "collapsed")
 
 
-def clean(text: str) -> str:
-    """The notebook ``text`` without outputs, execution counts or run-time metadata.
-
-    A notebook committed clean comes back byte for byte; text that is not a notebook comes back
-    unchanged.
-    """
-    try:
-        nb = json.loads(text)
-        cells = nb["cells"]
-    except (ValueError, KeyError, TypeError):
-        return text
-    if not isinstance(cells, list) or not isinstance(nb.get("metadata", {}), dict):
-        return text
+def clean_notebook(nb: dict) -> bool:
+    """Remove outputs, execution counts and run-time metadata from ``nb`` (a notebook as a
+    dict) in place. True if anything was removed."""
     changed = False
-    for cell in cells:
-        if not isinstance(cell, dict):
-            return text
+    for cell in nb["cells"]:
         if cell.get("cell_type") == "code":
             if cell.get("outputs"):
                 cell["outputs"] = []
@@ -63,7 +51,25 @@ def clean(text: str) -> str:
     if isinstance(info, dict) and set(info) - {"name"}:
         nb["metadata"]["language_info"] = {"name": info.get("name", "python")}
         changed = True
-    if not changed:
+    return changed
+
+
+def clean(text: str) -> str:
+    """The notebook ``text`` without outputs, execution counts or run-time metadata.
+
+    A notebook committed clean comes back byte for byte; text that is not a notebook comes back
+    unchanged.
+    """
+    try:
+        nb = json.loads(text)
+        cells = nb["cells"]
+    except (ValueError, KeyError, TypeError):
+        return text
+    if not isinstance(cells, list) or not isinstance(nb.get("metadata", {}), dict):
+        return text
+    if not all(isinstance(cell, dict) for cell in cells):
+        return text
+    if not clean_notebook(nb):
         return text
     # The layout nbformat (and so JupyterLab and `make sync`) writes.
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
