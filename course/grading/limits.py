@@ -1,40 +1,126 @@
-"""What a grading run may use, and the interface of the thing that starts learner processes.
+"""What a graded submission may use, and how its worker process is started.
 
-``Limits`` is per submission notebook. A ``Launcher`` starts the worker process that runs one
-submission's code: ``course.grading.sandbox.BwrapLauncher`` (bubblewrap: no network, a private
-file system view, an unprivileged user, resource limits) or ``UnsandboxedLauncher`` (the fallback).
+The judge (``course.grading.judge``) never runs learner code itself: it asks a :class:`Launcher`
+to start ``python -m course.grading.worker`` and talks to it over two pipes whose descriptors it
+passes with ``pass_fds``. ``course.grading.sandbox`` provides the sandboxed launcher (bubblewrap);
+:class:`NoSandbox` here starts the worker as a plain child process (resource limits only).
+
+A launcher must:
+
+- start ``argv`` with the working directory ``workdir`` and keep the descriptors ``pass_fds``
+  open in the child under the same numbers (the worker reads them from ``argv``);
+- give the child stdin and stdout from ``/dev/null`` (the channel is the passed pipes, never
+  stdio) and stderr to ``/dev/null`` or a capped log of its own;
+- make the ``course`` package importable (read-only is enough) and the venv's Python runnable;
+- apply ``limits`` (memory, CPU seconds, file size, processes) to everything it starts;
+- ``stop(proc)``: kill every process it started for ``proc`` (the worker's children too) and
+  reap them; it is called more than once on the same process without complaint.
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import signal
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Limits", "Launcher"]
+__all__ = ["Launcher", "Limits", "NoSandbox", "course_pythonpath"]
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one submission notebook."""
+    """Limits for one submission notebook."""
 
-    cell_seconds: float = 120.0  # wall time for one learner cell or one test cell
-    total_seconds: float = 900.0  # wall time for the whole notebook
-    memory_bytes: int = 2 << 30
-    output_bytes: int = 1 << 20
-    file_bytes: int = 64 << 20
-    processes: int = 64
-    cpu_seconds: float = 900.0
+    cell_seconds: float = 120.0  #: wall time for one learner cell or one test cell
+    total_seconds: float = 900.0  #: wall time for the whole notebook
+    memory_bytes: int = 2 << 30  #: address space of the worker
+    output_bytes: int = 1 << 20  #: learner output kept per cell (the rest is dropped)
+    file_bytes: int = 64 << 20  #: largest file the worker may write
+    processes: int = 64  #: processes/threads the sandbox may hold
+    cpu_seconds: float = 900.0  #: CPU time of the worker
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Limits.{name} must be a positive number, got {value!r}")
 
 
 class Launcher(Protocol):
-    """Starts (and stops) the process that runs a submission's code."""
+    """Starts and stops the worker process of one submission."""
 
-    name: str  # "bwrap" or "none"
+    name: str  #: "bwrap" or "none"
 
     def start(
         self, argv: list[str], workdir: Path, limits: Limits, pass_fds: tuple[int, ...] = ()
     ) -> subprocess.Popen: ...
 
-    def stop(self, proc: subprocess.Popen) -> None: ...  # kills everything it started
+    def stop(self, proc: subprocess.Popen) -> None: ...
+
+
+def course_pythonpath() -> str:
+    """The folder holding the ``course`` package this process imported (for PYTHONPATH)."""
+    return str(Path(__file__).resolve().parents[2])
+
+
+def _rlimits(limits: Limits) -> None:  # runs in the child before exec
+    os.setsid()
+    for res, value in (
+        (resource.RLIMIT_AS, int(limits.memory_bytes)),
+        (resource.RLIMIT_CPU, max(1, int(limits.cpu_seconds))),
+        (resource.RLIMIT_FSIZE, int(limits.file_bytes)),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        try:
+            resource.setrlimit(res, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+class NoSandbox:
+    """Start the worker as a plain child process in its own session, with rlimits.
+
+    It protects the *score* (the verdict is computed outside the worker) but not the machine:
+    the learner's code can read and write whatever the grading user can. Use the bubblewrap
+    launcher (``course.grading.sandbox``) for real submissions.
+    """
+
+    name = "none"
+
+    def start(
+        self, argv: list[str], workdir: Path, limits: Limits, pass_fds: tuple[int, ...] = ()
+    ) -> subprocess.Popen:
+        env = dict(os.environ)
+        path = [course_pythonpath()] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(path))
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.setdefault("MPLBACKEND", "Agg")
+        return subprocess.Popen(
+            argv,
+            cwd=str(workdir),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=pass_fds,
+            preexec_fn=lambda: _rlimits(limits),  # noqa: PLW1509 - no threads touch the child
+            close_fds=True,
+        )
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.kill()
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            print(f"course grade: worker {proc.pid} did not die", file=sys.stderr)
