@@ -43,7 +43,9 @@ def run(
 ) -> tuple[dict | None, subprocess.Popen]:
     """Run ``code`` in the sandbox; it reports by printing one JSON line last."""
     launcher = launcher or BwrapLauncher()
-    proc = launcher.start([sys.executable, "-c", textwrap.dedent(code)], workdir, limits)
+    proc = launcher.start(
+        [sys.executable, "-c", textwrap.dedent(code)], workdir, limits, capture_stdout=True
+    )
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -239,7 +241,7 @@ def test_fork_bomb_is_contained_and_nothing_survives_stop(workdir: Path):
         time.sleep(600)
         """
     )
-    proc = launcher.start([sys.executable, "-c", code], workdir, limits)
+    proc = launcher.start([sys.executable, "-c", code], workdir, limits, capture_stdout=True)
     line = proc.stdout.readline()
     uid = proc.course_sandbox_uid
     launcher.stop(proc)
@@ -270,10 +272,13 @@ def test_a_daemon_left_behind_is_killed(workdir: Path, tmp_path: Path):
                         f.write(".")
                     time.sleep(0.05)
             os._exit(0)
+        while not os.path.exists("alive"):
+            time.sleep(0.01)
         print("started", flush=True)
+        time.sleep(600)
         """
     )
-    proc = launcher.start([sys.executable, "-c", code], workdir, FAST)
+    proc = launcher.start([sys.executable, "-c", code], workdir, FAST, capture_stdout=True)
     assert proc.stdout.readline().strip() == b"started"
     time.sleep(0.3)
     launcher.stop(proc)

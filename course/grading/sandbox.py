@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import course
-from course.grading.limits import Launcher, Limits
+from course.grading.limits import Launcher, Limits, course_pythonpath
 
 __all__ = [
     "BwrapLauncher",
@@ -126,11 +126,19 @@ class _CappedBuffer:
                     self.dropped += max(len(chunk) - max(room, 0), 0)
 
 
-def _popen(cmd: list[str], limits: Limits, pass_fds: tuple[int, ...], **kwargs) -> subprocess.Popen:
+def _popen(
+    cmd: list[str],
+    limits: Limits,
+    pass_fds: tuple[int, ...],
+    capture_stdout: bool,
+    **kwargs,
+) -> subprocess.Popen:
+    """Start ``cmd``: stdin from /dev/null, stdout to /dev/null (or a pipe for tests), stderr
+    drained into a buffer capped at ``limits.output_bytes`` (read it with ``stderr_text``)."""
     proc = subprocess.Popen(
         cmd,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture_stdout else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         pass_fds=pass_fds,
         start_new_session=True,  # its own process group: stop() kills the whole group
@@ -193,14 +201,25 @@ class UnsandboxedLauncher:
         return FALLBACK_WARNING.format(reason=self.reason)
 
     def start(
-        self, argv: list[str], workdir: Path, limits: Limits, pass_fds: tuple[int, ...] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        pass_fds: tuple[int, ...] = (),
+        *,
+        capture_stdout: bool = False,
     ) -> subprocess.Popen:
         workdir = _validate(argv, workdir, limits)
         cmd = list(argv)
         prlimit = shutil.which("prlimit")
         if prlimit:  # the process limit would count all of the grader's processes: not set
             cmd = [prlimit, *_prlimit_args(limits, processes=False), "--", *cmd]
-        return _popen(cmd, limits, pass_fds, cwd=workdir)
+        env = dict(os.environ)
+        path = [course_pythonpath(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(path))
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.setdefault("MPLBACKEND", "Agg")
+        return _popen(cmd, limits, pass_fds, capture_stdout, cwd=workdir, env=env)
 
     def stop(self, proc: subprocess.Popen) -> None:
         _kill_group(proc)
@@ -335,6 +354,7 @@ class BwrapLauncher:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1",
             "MPLCONFIGDIR": "/tmp/matplotlib",
+            "MPLBACKEND": "Agg",
             "IPYTHONDIR": "/tmp/ipython",
         }
         for key, value in os.environ.items():  # the grader's own settings for the worker
@@ -354,15 +374,22 @@ class BwrapLauncher:
 
     # -- Launcher protocol -----------------------------------------------------------------------
     def start(
-        self, argv: list[str], workdir: Path, limits: Limits, pass_fds: tuple[int, ...] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        pass_fds: tuple[int, ...] = (),
+        *,
+        capture_stdout: bool = False,
     ) -> subprocess.Popen:
+        """Start ``argv`` in a new sandbox (the Launcher protocol; stdio as ``_popen`` says)."""
         workdir = _validate(argv, workdir, limits)
         lease = _UidLease() if self.as_root else None
         try:
             if lease is not None:
                 _chown_tree(workdir, lease.uid)
             cmd = self.command(argv, workdir, limits, uid=lease.uid if lease else None)
-            proc = _popen(cmd, limits, pass_fds)
+            proc = _popen(cmd, limits, pass_fds, capture_stdout)
         except BaseException:
             if lease is not None:
                 lease.release()
@@ -405,7 +432,9 @@ def sandbox_problem() -> str | None:
     with tempfile.TemporaryDirectory(prefix="course-sandbox-probe-") as scratch:
         limits = Limits(cell_seconds=30, total_seconds=30, memory_bytes=1 << 30)
         try:
-            proc = launcher.start([sys.executable, "-c", "print('ok')"], Path(scratch), limits)
+            proc = launcher.start(
+                [sys.executable, "-c", "print('ok')"], Path(scratch), limits, capture_stdout=True
+            )
         except (OSError, SandboxUnavailable) as exc:
             return f"bubblewrap did not start: {exc}"
         try:
