@@ -1,0 +1,881 @@
+"""The trusted grader: the learner's cells run in a worker process, the tests run here.
+
+:func:`grade_notebook` reads the instructor's source notebook and a submission, builds the notebook
+to grade (answer cells from the submission, matched by grade_id; every locked cell and every test
+cell from the source), runs the learner's code cells in a worker
+(``python -m course.grading.worker``, started by a :class:`~course.grading.limits.Launcher`) and
+runs every test cell *in this process*, in a namespace made of:
+
+- the names the source's locked setup cells define (this process runs those cells too);
+- the names earlier test cells defined;
+- the **graded API**: the top-level names the source's answer cells define, fetched fresh from
+  the worker for each test cell: plain values by value, functions and classes as proxies whose
+  calls run in the worker.
+
+So nothing the learner's code does (rebinding ``check``, patching modules, input transformers,
+hooks, tracing, lying ``__eq__``, exiting) can change how a test is judged: only the values the
+learner's functions return reach the test. Each test cell scores by nbgrader's rule (an error or
+stderr output: 0; a numeric last expression: partial credit; else full points) and gets outputs
+written by the judge only: for hidden tests, the failing check's message (``hidden_feedback=
+"case"``) or just "hidden tests failed" (``"exercise"``), never learner text or hidden source.
+
+A learner cell or test call that runs out of time, or a worker that dies, costs that cell: the
+judge starts a fresh worker, replays the learner's cells that had completed, and goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import contextvars
+import copy
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader.utils import determine_grade
+
+from course.authoring.notebook_model import (
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    region_lines,
+)
+from course.grading.codec import CodecError
+from course.grading.limits import Launcher, Limits, NoSandbox
+from course.grading.rpc import (
+    CALLABLE_DUNDERS,
+    CallTimeout,
+    ChannelClosed,
+    Endpoint,
+    RemoteObject,
+)
+from course.learner import byhand
+from course.learner.checking import CheckFailed
+
+__all__ = [
+    "CellResult",
+    "NotebookResult",
+    "Worker",
+    "graded_api",
+    "grade_notebook",
+    "merge_submission",
+    "worker_cpu_seconds",
+    "resident",
+]
+
+HIDDEN_FAILED = "hidden tests failed"
+_REDACTED = "[hidden test text removed]"
+
+
+@dataclass
+class CellResult:
+    """The score of one test cell and why."""
+
+    grade_id: str
+    points: float
+    max_points: float
+    status: str  # "passed", "failed", "timeout", "crashed", "not run"
+    message: str = ""
+    hidden: bool = False
+
+
+@dataclass
+class NotebookResult:
+    """The autograded notebook (with outputs), per-test-cell results and what went wrong."""
+
+    notebook: NotebookNode
+    cells: list[CellResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(c.points for c in self.cells)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_points for c in self.cells)
+
+    def scores(self) -> dict[str, tuple[float, float]]:
+        """``{grade_id: (points, max_points)}``, like ``scoring.score_cells``."""
+        return {c.grade_id: (c.points, c.max_points) for c in self.cells}
+
+
+# --------------------------------------------------------------------------- notebook model
+
+
+def _meta(cell: Any) -> dict:
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    nb = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return nb if isinstance(nb, dict) else {}
+
+
+def _kind(cell: Any) -> str:
+    """'test', 'answer', 'locked' (a locked code cell), 'markdown' or 'plain'."""
+    meta = _meta(cell)
+    if cell.get("cell_type") != "code":
+        return "markdown"
+    if meta.get("grade") and not meta.get("solution"):
+        return "test"
+    if meta.get("solution"):
+        return "answer"
+    if meta.get("locked"):
+        return "locked"
+    return "plain"
+
+
+def _source(cell: Any) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(str(s) for s in source)
+    return source if isinstance(source, str) else ""
+
+
+def blank_answer(source: str) -> str:
+    """An answer cell as released: the solution region replaced by ``raise NotImplementedError()``."""
+    out, inside = [], False
+    for line in source.splitlines():
+        if SOLUTION_BEGIN in line:
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# YOUR CODE HERE")
+            out.append(f"{indent}raise NotImplementedError()")
+        elif SOLUTION_END in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def merge_submission(source: NotebookNode, submission: Any) -> tuple[NotebookNode, list[str]]:
+    """The notebook to grade: the source's structure, the submission's answers and own cells.
+
+    Answer cells are matched by grade_id (the first one wins); cells the learner added (no
+    nbgrader metadata) keep their place after the source cell they followed. Copied, duplicated,
+    deleted or edited locked and test cells are ignored (the source's are used) and reported.
+    """
+    problems: list[str] = []
+    src_ids: dict[str, str] = {}
+    for cell in source.cells:
+        gid = _meta(cell).get("grade_id")
+        if isinstance(gid, str):
+            src_ids[gid] = _kind(cell) if cell.cell_type == "code" else "markdown"
+    answers: dict[str, str] = {}
+    extra: dict[str | None, list[NotebookNode]] = {}
+    anchor: str | None = None
+    cells = submission.get("cells", []) if isinstance(submission, dict) else []
+    if not isinstance(cells, list):
+        cells, problems = [], ["the submission has no list of cells"]
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            problems.append(f"cell {index + 1} of the submission is not a cell; ignored")
+            continue
+        meta = _meta(cell)
+        gid = meta.get("grade_id")
+        if isinstance(gid, str) and gid in src_ids:
+            if src_ids[gid] == "answer" or (src_ids[gid] == "markdown" and meta.get("solution")):
+                if gid in answers:
+                    problems.append(f"answer cell {gid!r} appears twice; the first one is graded")
+                else:
+                    answers[gid] = _source(cell)
+            elif gid in _seen_anchor(extra):
+                problems.append(f"a copy of locked cell {gid!r} was ignored")
+                continue
+            anchor = gid
+            extra.setdefault(anchor, [])
+            continue
+        if meta.get("grade") or meta.get("locked") or meta.get("solution"):
+            problems.append(
+                f"cell {index + 1} claims to be a graded or locked cell"
+                f"{f' ({gid!r})' if isinstance(gid, str) else ''} that the assignment does not "
+                "have; ignored"
+            )
+            continue
+        kind = cell.get("cell_type")
+        if kind not in ("code", "markdown", "raw"):
+            continue
+        new = (
+            nbformat.v4.new_code_cell(_source(cell))
+            if kind == "code"
+            else nbformat.v4.new_markdown_cell(_source(cell))
+            if kind == "markdown"
+            else nbformat.v4.new_raw_cell(_source(cell))
+        )
+        extra.setdefault(anchor, []).append(new)
+    merged = copy.deepcopy(source)
+    out: list[NotebookNode] = list(extra.get(None, []))
+    for cell in merged.cells:
+        gid = _meta(cell).get("grade_id")
+        if _kind(cell) == "answer" or (
+            cell.cell_type == "markdown" and _meta(cell).get("solution")
+        ):
+            if gid in answers:
+                cell.source = answers[gid]
+            else:
+                problems.append(f"answer cell {gid!r} is missing; graded as left blank")
+                cell.source = blank_answer(cell.source)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        out.append(cell)
+        if isinstance(gid, str):
+            out.extend(extra.get(gid, []))
+    merged.cells = out
+    for cell in merged.cells:
+        if cell.cell_type == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+    return merged, problems
+
+
+def _seen_anchor(extra: dict) -> set:
+    return {k for k in extra if k is not None}
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        names.add(sub.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+    return names
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(_strip_magics(source))
+    except SyntaxError:
+        return None
+
+
+def _strip_magics(source: str) -> str:
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
+
+
+def graded_api(source: NotebookNode) -> list[str]:
+    """The top-level names the source's answer cells define (functions, classes, constants)."""
+    names: list[str] = []
+    for cell in source.cells:
+        if _kind(cell) == "answer":
+            tree = _parse(cell.source)
+            if tree is None:
+                continue
+            for node in tree.body:
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    continue
+                for name in sorted(_bound_names(ast.Module(body=[node], type_ignores=[]))):
+                    if name not in names:
+                        names.append(name)
+    return names
+
+
+def _judge_setup_cells(source: NotebookNode) -> set[int]:
+    """Indexes of locked cells whose names the test cells use (the judge runs those itself)."""
+    used: set[str] = set()
+    for cell in source.cells:
+        if _kind(cell) == "test":
+            tree = _parse(cell.source)
+            if tree is not None:
+                used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+                used |= {
+                    n.value.id
+                    for n in ast.walk(tree)
+                    if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                }
+    chosen = set()
+    for index, cell in enumerate(source.cells):
+        if _kind(cell) == "locked":
+            tree = _parse(cell.source)
+            if tree is not None and _bound_names(tree) & used:
+                chosen.add(index)
+    return chosen
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+_current: contextvars.ContextVar[Worker | None] = contextvars.ContextVar(
+    "judge_worker", default=None
+)
+_blocked: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "judge_blocked", default=()
+)
+
+
+class _JudgeEndpoint(Endpoint):
+    """The judge's end: calls carry the by_hand packages and the current cell's deadline."""
+
+    deadline = 0.0
+    timed_out = False
+
+    def call_timeout(self) -> float:
+        return max(0.05, self.deadline - time.monotonic())
+
+    def call_remote(self, target: RemoteObject, attr: str | None, args: tuple, kwargs: dict) -> Any:
+        try:
+            return self.request(
+                "call",
+                (target, attr, tuple(args), dict(kwargs), _blocked.get()),
+                self.call_timeout(),
+            )
+        except CallTimeout:
+            self.timed_out = True
+            raise
+
+    def getattr_remote(self, target: RemoteObject, attr: str) -> Any:
+        try:
+            return self.request("getattr", (target, attr), self.call_timeout())
+        except CallTimeout:
+            self.timed_out = True
+            raise
+
+
+def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
+    """What the learner's side may ask the judge: call objects the judge passed, nothing else."""
+    if op != "call" or len(args) < 4:
+        raise PermissionError("the grader only answers calls on objects it passed to your code")
+    target, attr, call_args, kwargs = args[:4]
+    if isinstance(target, RemoteObject) or not endpoint.exported(target):
+        raise PermissionError("that object was not passed to your code by the grader")
+    if not isinstance(call_args, tuple) or not isinstance(kwargs, dict):
+        raise TypeError("malformed call")
+    if attr is None:
+        func = target
+    elif isinstance(attr, str) and (
+        attr in CALLABLE_DUNDERS or (attr.isidentifier() and not attr.startswith("_"))
+    ):
+        func = getattr(target, attr)
+    else:
+        raise PermissionError(f"your code may not use {str(attr)[:40]!r} of a grader object")
+    if not callable(func):
+        raise TypeError(f"{attr or 'the object'} is not callable")
+    return func(*call_args, **{str(k): v for k, v in kwargs.items()})
+
+
+class Worker:
+    """One learner process and the channel to it."""
+
+    def __init__(self, workdir: Path, launcher: Launcher, limits: Limits) -> None:
+        self.workdir = workdir
+        self.launcher = launcher
+        self.limits = limits
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        argv = [
+            sys.executable,
+            "-m",
+            "course.grading.worker",
+            "--rfd",
+            str(to_worker_r),
+            "--wfd",
+            str(from_worker_w),
+            "--output-bytes",
+            str(limits.output_bytes),
+            "--timeout",
+            str(limits.cell_seconds),
+        ]
+        try:
+            self.proc = launcher.start(argv, workdir, limits, pass_fds=(to_worker_r, from_worker_w))
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+        self.endpoint = _JudgeEndpoint(
+            from_worker_r, to_worker_w, _judge_handler, name="judge", subclasses_as_handles=True
+        )
+
+    def request(self, op: str, args: tuple, timeout: float) -> Any:
+        self.endpoint.deadline = time.monotonic() + timeout
+        try:
+            return self.endpoint.request(op, args, timeout)
+        except CallTimeout:
+            self.endpoint.timed_out = True
+            raise
+
+    @property
+    def broken(self) -> str:
+        """Why this worker cannot be used any more ('' if it can)."""
+        if self.endpoint.timed_out:
+            return "timeout"
+        if self.endpoint.closed.is_set() or self.proc.poll() is not None:
+            return "crashed"
+        return ""
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the worker's processes, as the OS counts them."""
+        return _session_cpu(self.proc.pid)
+
+    def stop(self) -> None:
+        self.endpoint.close()
+        self.launcher.stop(self.proc)
+
+
+def _session_cpu(pid: int) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        # fields[0] is field 3 (state): ppid=1, pgrp=2, session=3, utime=11, stime=12
+        if int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def worker_cpu_seconds() -> float | None:
+    """CPU seconds the current submission's worker has used (None outside the judge)."""
+    worker = _current.get()
+    return None if worker is None else worker.cpu_seconds()
+
+
+def resident(value: Any) -> Any:
+    """In the judge: keep ``value`` in the learner's process once; pass the handle to calls.
+
+    Outside the judge it returns ``value`` itself.
+    """
+    worker = _current.get()
+    if worker is None:
+        return value
+    return worker.request("put", (value,), worker.limits.cell_seconds)
+
+
+@contextlib.contextmanager
+def _judge_by_hand(*packages: str) -> Iterator[None]:
+    token = _blocked.set(tuple(sorted(set(_blocked.get()) | set(packages))))
+    try:
+        yield
+    finally:
+        _blocked.reset(token)
+
+
+# --------------------------------------------------------------------------- output capture
+
+
+class _ThreadStreams(io.TextIOBase):
+    """A sys.stdout/sys.stderr that sends each thread's text to that thread's buffer, if any."""
+
+    def __init__(self, fallback: Any, name: str) -> None:
+        self.fallback = fallback
+        self.name = name
+        self.local = threading.local()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        buffer = getattr(self.local, "buffer", None)
+        if buffer is None:
+            return self.fallback.write(text)
+        buffer.append(str(text))
+        return len(text)
+
+    def flush(self) -> None:
+        if getattr(self.local, "buffer", None) is None:
+            self.fallback.flush()
+
+
+_streams_lock = threading.Lock()
+
+
+def _install_streams() -> tuple[_ThreadStreams, _ThreadStreams]:
+    with _streams_lock:
+        if not isinstance(sys.stdout, _ThreadStreams):
+            sys.stdout = _ThreadStreams(sys.stdout, "stdout")
+        if not isinstance(sys.stderr, _ThreadStreams):
+            sys.stderr = _ThreadStreams(sys.stderr, "stderr")
+    return sys.stdout, sys.stderr  # type: ignore[return-value]
+
+
+@dataclass
+class _Run:
+    stdout: str = ""
+    stderr: str = ""
+    error: BaseException | None = None
+    value: Any = None
+    has_value: bool = False
+    finished: bool = False
+
+
+def _run_here(source: str, namespace: dict, timeout: float, worker: Worker | None) -> _Run:
+    """Run ``source`` in this process on a thread, capturing its output, for up to ``timeout``."""
+    out, err = _install_streams()
+    run = _Run()
+
+    def target() -> None:
+        out_buf: list[str] = []
+        err_buf: list[str] = []
+        out.local.buffer, err.local.buffer = out_buf, err_buf
+        token = (
+            byhand.judge_redirect.set(_judge_by_hand) if hasattr(byhand, "judge_redirect") else None
+        )
+        _current.set(worker)
+        try:
+            tree = ast.parse(source)
+            last = None
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = ast.Expression(tree.body.pop().value)
+            exec(compile(tree, "<test cell>", "exec"), namespace)
+            if last is not None:
+                run.value = eval(compile(last, "<test cell>", "eval"), namespace)
+                run.has_value = run.value is not None
+        except BaseException as exc:  # noqa: BLE001 - scored, never propagated
+            run.error = exc
+        finally:
+            if token is not None:
+                byhand.judge_redirect.reset(token)
+            out.local.buffer = err.local.buffer = None
+            run.stdout, run.stderr = "".join(out_buf), "".join(err_buf)
+            run.finished = True
+
+    thread = threading.Thread(target=target, name="test-cell", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive() and worker is not None:
+        worker.endpoint.timed_out = True
+        worker.stop()  # unblocks the test's pending calls
+        thread.join(5)
+    return run
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def _copy_released_files(source_nb: Path, workdir: Path) -> None:
+    """The assignment's non-notebook files (not hidden/, mutants or jupytext twins)."""
+    folder = source_nb.parent
+    for item in folder.iterdir():
+        if (
+            item.name in ("hidden", "mutants.py", "__pycache__", ".ipynb_checkpoints")
+            or item.suffix == ".ipynb"
+            or item.name.endswith(".pct.py")
+        ):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, workdir / item.name)
+        elif item.is_file():
+            shutil.copy2(item, workdir / item.name)
+
+
+class _Redactor:
+    def __init__(self, source: NotebookNode) -> None:
+        lines = region_lines(source, HIDDEN_BEGIN, HIDDEN_END, min_length=13)
+        self.lines = sorted(set(lines), key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        if not self.lines or not text:
+            return text
+        folded = re.sub(r"\s+", " ", text)
+        if not any(line in folded for line in self.lines):
+            return text
+        out = []
+        for raw in text.splitlines(keepends=True):
+            line = re.sub(r"\s+", " ", raw)
+            out.append(_REDACTED + "\n" if any(h in line for h in self.lines) else raw)
+        text = "".join(out)
+        if any(line in re.sub(r"\s+", " ", text) for line in self.lines):
+            return _REDACTED + "\n"  # a hidden line split across lines: drop it all
+        return text
+
+
+def _stream(name: str, text: str) -> NotebookNode:
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+def _error(ename: str, evalue: str, traceback: list[str] | None = None) -> NotebookNode:
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=traceback or [f"{ename}: {evalue}"]
+    )
+
+
+def _describe_failure(exc: BaseException, hidden: bool, limits: Limits) -> tuple[str, str, str]:
+    """(status, ename, evalue) the judge writes for a failing test cell."""
+    if isinstance(exc, CallTimeout):
+        return (
+            "timeout",
+            "TimeoutError",
+            (f"your code did not finish within the time limit ({limits.cell_seconds:g} s a cell)"),
+        )
+    if isinstance(exc, ChannelClosed):
+        return (
+            "crashed",
+            "WorkerCrashed",
+            (
+                "the process running your code ended during this test (it exited, crashed or went "
+                "over a limit)"
+            ),
+        )
+    name = type(exc).__name__
+    if getattr(exc, "from_learner", False):
+        if hidden:
+            return "failed", name, f"your code raised {name}"
+        return "failed", name, str(exc)
+    if isinstance(exc, CodecError):
+        return "failed", "TypeError", f"your code returned a value that cannot be graded: {exc}"
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001
+        message = ""
+    return "failed", name if not isinstance(exc, CheckFailed) else "CheckFailed", message
+
+
+def grade_notebook(
+    source_nb: Path,
+    submission_nb: Path,
+    workdir: Path,
+    launcher: Launcher | None = None,
+    limits: Limits | None = None,
+    hidden_feedback: str = "case",
+) -> NotebookResult:
+    """Grade one submitted notebook against its trusted source; see the module docstring.
+
+    ``workdir`` is an empty scratch folder for the worker (created if missing). Never raises for
+    anything the submission does: problems are reported in the result.
+    """
+    if hidden_feedback not in ("case", "exercise"):
+        raise ValueError(f"hidden_feedback must be 'case' or 'exercise', got {hidden_feedback!r}")
+    launcher = launcher or NoSandbox()
+    limits = limits or Limits()
+    started = time.monotonic()
+    deadline = started + limits.total_seconds
+    source = nbformat.read(str(source_nb), as_version=4)
+    problems: list[str] = []
+    try:
+        with open(submission_nb, encoding="utf-8") as f:
+            raw = f.read(256 << 20)
+        submission = nbformat.reads(raw, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is that student's problem
+        submission = {"cells": []}
+        problems.append(
+            f"the submission could not be read as a notebook ({type(exc).__name__}); "
+            "graded as blank"
+        )
+    nb, merge_problems = merge_submission(source, submission)
+    problems += merge_problems
+    redact = _Redactor(source)
+    api = graded_api(source)
+    judge_cells = _judge_setup_cells(source)
+    # map merged cells back to source indexes of locked cells the judge runs
+    src_index = {id(c): i for i, c in enumerate(source.cells)}
+    del src_index
+    judge_locked_sources = {source.cells[i].source for i in judge_cells}
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    _copy_released_files(Path(source_nb), workdir)
+    setup_ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+    test_ns: dict[str, Any] = {}
+    results: list[CellResult] = []
+    completed: list[str] = []  # learner-side sources that ran to the end (for a replay)
+    worker: Worker | None = None
+
+    def remaining() -> float:
+        return deadline - time.monotonic()
+
+    def new_worker() -> Worker:
+        w = Worker(workdir, launcher, limits)
+        return w
+
+    def ensure_worker() -> Worker | None:
+        nonlocal worker
+        if worker is not None and not worker.broken:
+            return worker
+        if worker is not None:
+            worker.stop()
+            worker = None
+        for _attempt in range(3):
+            if remaining() <= 0:
+                return None
+            w = new_worker()
+            ok = True
+            for src in list(completed):
+                try:
+                    w.request("exec", (src,), max(0.1, min(limits.cell_seconds, remaining())))
+                except (CallTimeout, ChannelClosed):
+                    problems.append("a cell that had finished before failed when replayed; skipped")
+                    completed.remove(src)
+                    ok = False
+                    break
+            if ok:
+                worker = w
+                return w
+            w.stop()
+        return None
+
+    def fetch_api(w: Worker | None) -> dict[str, Any]:
+        if w is None:
+            return {}
+        try:
+            got = w.request("get", (api,), max(0.1, min(limits.cell_seconds, remaining())))
+        except (CallTimeout, ChannelClosed, CodecError):
+            return {}
+        return got if isinstance(got, dict) else {}
+
+    try:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kind = _kind(cell)
+            if kind != "test":
+                if cell.source in judge_locked_sources and kind == "locked":
+                    ns = dict(setup_ns)
+                    ns.update(fetch_api(ensure_worker()))
+                    run = _run_here(
+                        cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), worker
+                    )
+                    if run.error is not None:
+                        problems.append(
+                            f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} failed: {type(run.error).__name__}: {run.error}"
+                        )
+                    for key, value in ns.items():
+                        if key not in api:
+                            setup_ns[key] = value
+                w = ensure_worker()
+                if w is None:
+                    cell.outputs = [
+                        _stream("stderr", "not run: the notebook's time limit was reached\n")
+                    ]
+                    continue
+                try:
+                    ok, text, error = w.request(
+                        "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                    )
+                except CallTimeout:
+                    cell.outputs = [
+                        _error(
+                            "TimeoutError",
+                            f"this cell did not finish within {limits.cell_seconds:g} s; it was stopped",
+                        )
+                    ]
+                    problems.append(f"a code cell ran out of time ({_label(cell)})")
+                    continue
+                except ChannelClosed:
+                    cell.outputs = [
+                        _error("WorkerCrashed", "the process running your code ended in this cell")
+                    ]
+                    problems.append(f"the learner's process ended in a code cell ({_label(cell)})")
+                    continue
+                completed.append(cell.source)
+                outputs = []
+                if isinstance(text, str) and text:
+                    outputs.append(_stream("stdout", redact(text)))
+                if error and isinstance(error, tuple) and len(error) == 3:
+                    ename, evalue, tb = (str(e) for e in error)
+                    outputs.append(_error(redact(ename)[:200], redact(evalue), [redact(tb)]))
+                cell.outputs = outputs
+                continue
+
+            meta = _meta(cell)
+            gid = str(meta.get("grade_id", f"cell-{len(results)}"))
+            hidden = HIDDEN_BEGIN in cell.source
+            max_points = float(meta.get("points", 0) or 0)
+            if remaining() <= 0:
+                cell.outputs = [
+                    _error("TimeoutError", "not run: the notebook's time limit was reached")
+                ]
+                results.append(
+                    CellResult(gid, 0.0, max_points, "not run", "notebook time limit", hidden)
+                )
+                continue
+            w = ensure_worker()
+            ns = dict(setup_ns)
+            ns.update(test_ns)
+            ns.update(fetch_api(w))
+            if w is not None:
+                w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
+            run = _run_here(cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w)
+            for key, value in ns.items():
+                if key not in api and not key.startswith("__"):
+                    test_ns[key] = value
+            outputs = []
+            if run.stdout:
+                outputs.append(_stream("stdout", redact(run.stdout)))
+            if run.stderr:
+                outputs.append(
+                    _stream(
+                        "stderr",
+                        redact(run.stderr)
+                        if not hidden
+                        else "(the test wrote to stderr; that scores the cell 0)\n",
+                    )
+                )
+            status, message = "passed", ""
+            if not run.finished:
+                run.error = CallTimeout("test cell time limit")
+            if w is not None and w.broken == "timeout" and run.error is None:
+                run.error = CallTimeout("time limit")
+            if run.error is not None:
+                status, ename, evalue = _describe_failure(run.error, hidden, limits)
+                if hidden and hidden_feedback == "exercise":
+                    ename, evalue = "AssertionError", HIDDEN_FAILED
+                evalue = redact(evalue)
+                message = f"{ename}: {evalue}"
+                outputs.append(_error(ename, evalue))
+            elif run.has_value:
+                text = (
+                    repr(run.value)
+                    if isinstance(run.value, (int, float)) and not isinstance(run.value, bool)
+                    else "None"
+                )
+                if text != "None":
+                    outputs.append(
+                        nbformat.v4.new_output(
+                            "execute_result", data={"text/plain": text}, execution_count=None
+                        )
+                    )
+            cell.outputs = outputs
+            try:
+                points, _ = determine_grade(cell)
+            except ValueError as exc:  # partial credit above the cell's points
+                points = 0.0
+                message = str(exc)
+            points = float(points or 0.0)
+            if status == "passed" and points < max_points and run.stderr:
+                status, message = "failed", "wrote to stderr"
+            if w is not None and w.broken:
+                problems.append(
+                    f"{gid}: {'a call ran out of time' if w.broken == 'timeout' else 'the learner process ended'}; a fresh process was started for the next test"
+                )
+            results.append(CellResult(gid, points, max_points, status, message, hidden))
+    finally:
+        if worker is not None:
+            worker.stop()
+    return NotebookResult(nb, results, problems, time.monotonic() - started)
+
+
+def _label(cell: NotebookNode) -> str:
+    gid = _meta(cell).get("grade_id")
+    return str(gid) if gid else "a cell of your own"
+
+
+def grade_to_dir(source_nb: Path, submission_nb: Path, **kwargs: Any) -> NotebookResult:
+    """:func:`grade_notebook` in a temporary working folder that is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="course-judge-") as scratch:
+        return grade_notebook(source_nb, submission_nb, Path(scratch) / "work", **kwargs)

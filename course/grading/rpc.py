@@ -1,0 +1,502 @@
+"""A symmetric, multiplexed request channel over two pipes, carrying only codec data.
+
+Both ends are an :class:`Endpoint`. Either end may send requests at any time, from any number of
+threads; each request has an id and waits (with a timeout) for its own reply, and each incoming
+request is served on its own thread, so a learner function that calls back a judge-side object
+(from its own threads too) while the judge waits for it works, and so does a judge that calls
+learner code from several threads at once.
+
+Frames: a 4-byte big-endian length, then ``codec.encode`` of one tuple:
+
+- ``("q", id, op, args)``: a request; the reply is ``("r", id, value)`` or
+  ``("e", id, (qualified class name, [MRO names], message))``;
+- ``("n", op, args)``: a notification (no reply), used to release handles.
+
+Objects that are not plain data cross as handles: the sender keeps the object in its table and
+the receiver gets a :class:`RemoteObject` proxy. What the remote side may do with a handle is up
+to the local ``handler``; the judge allows only calls of public methods and a few protocol
+dunders (:data:`CALLABLE_DUNDERS`) on the objects it passed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import itertools
+import os
+import struct
+import sys
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from course.grading.codec import MAX_BYTES, CodecError, Ref, decode, encode
+
+__all__ = [
+    "CALLABLE_DUNDERS",
+    "AsHandle",
+    "CallTimeout",
+    "ChannelClosed",
+    "Endpoint",
+    "RemoteObject",
+    "exception_info",
+    "rebuild_exception",
+]
+
+#: Protocol methods the learner side may call on a judge object (besides public methods).
+CALLABLE_DUNDERS = frozenset(
+    {
+        "__call__",
+        "__contains__",
+        "__getitem__",
+        "__setitem__",
+        "__delitem__",
+        "__len__",
+        "__iter__",
+        "__next__",
+        "__enter__",
+        "__exit__",
+    }
+)
+_LEN = struct.Struct(">I")
+_MAX_MESSAGE = 2000  # characters of an exception message kept
+
+
+class ChannelClosed(ConnectionError):
+    """The other end is gone (it exited, crashed or closed the channel)."""
+
+
+class CallTimeout(TimeoutError):
+    """A request got no reply within its time limit."""
+
+
+class AsHandle:
+    """Wrap a reply value to send it as a handle even if it is plain data (a resident value)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class RemoteObject:
+    """A proxy for an object that lives at the other end of an :class:`Endpoint`.
+
+    Calling it, iterating it, ``len()``, ``in``, ``[]`` and ``with`` are forwarded; an attribute
+    is fetched from the other end (a method comes back as another proxy). Its ``repr`` is local
+    and says only the type name the other end reported.
+    """
+
+    __slots__ = ("_endpoint", "_id", "_label", "__weakref__")
+
+    def __init__(self, endpoint: Endpoint, ident: int) -> None:
+        object.__setattr__(self, "_endpoint", endpoint)
+        object.__setattr__(self, "_id", ident)
+        object.__setattr__(self, "_label", "object")
+
+    def _call(self, attr: str | None, *args: Any, **kwargs: Any) -> Any:
+        return self._endpoint.call_remote(self, attr, args, kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(None, *args, **kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return self._endpoint.getattr_remote(self, attr)
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        raise AttributeError("attributes of a remote object cannot be set from here")
+
+    def __len__(self) -> int:
+        return self._call("__len__")
+
+    def __iter__(self) -> Any:
+        result = self._call("__iter__")
+        return result if result is not self else _RemoteIterator(self)
+
+    def __next__(self) -> Any:
+        return self._call("__next__")
+
+    def __contains__(self, item: Any) -> bool:
+        return self._call("__contains__", item)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._call("__getitem__", key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._call("__setitem__", key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self._call("__delitem__", key)
+
+    def __enter__(self) -> Any:
+        return self._call("__enter__")
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._call("__exit__", None, None, None)
+
+    def __repr__(self) -> str:
+        return f"<{self._label} from the other process>"
+
+
+class _RemoteIterator:
+    def __init__(self, remote: RemoteObject) -> None:
+        self.remote = remote
+
+    def __iter__(self) -> _RemoteIterator:
+        return self
+
+    def __next__(self) -> Any:
+        return self.remote.__next__()
+
+
+def exception_info(exc: BaseException) -> tuple[str, list[str], str]:
+    """(qualified class name, MRO names, message) of ``exc``; the message is cut short."""
+    kind = type(exc)
+    names = [f"{c.__module__}.{c.__qualname__}" for c in kind.__mro__]
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001 - a broken __str__ must not break the channel
+        message = "<the exception message could not be read>"
+    if not isinstance(message, str):
+        message = "<not text>"
+    return names[0], names, message[:_MAX_MESSAGE]
+
+
+_rebuilt: dict[tuple[str, type], type] = {}
+_rebuilt_lock = threading.Lock()
+
+
+def _known_class(name: str) -> type | None:
+    module, _, qualname = name.rpartition(".")
+    if module == "builtins":
+        cls = getattr(builtins, qualname, None)
+    elif module == "course" or module.startswith("course."):
+        try:
+            cls = importlib.import_module(module)
+            for part in qualname.split("."):
+                cls = getattr(cls, part)
+        except (ImportError, AttributeError):
+            return None
+    else:
+        return None
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        return cls
+    return None
+
+
+def rebuild_exception(info: Any) -> Exception:
+    """An exception of the nearest built-in (or ``course``) class of the remote one.
+
+    The result is an instance of a subclass of that class named like the remote class, with
+    ``remote_type`` (qualified name) and ``from_learner = True``; ``KeyboardInterrupt`` and
+    other non-``Exception`` classes become ``RuntimeError``.
+    """
+    try:
+        qualname, mro, message = info
+        mro = [str(n) for n in mro][:64]
+        qualname, message = str(qualname), str(message)
+    except (TypeError, ValueError):
+        qualname, mro, message = "builtins.RuntimeError", [], "malformed error report"
+    candidates = [c for c in (_known_class(n) for n in mro) if c is not None] + [RuntimeError]
+    for base in candidates:
+        key = (qualname, base)
+        with _rebuilt_lock:
+            cls = _rebuilt.get(key)
+            if cls is None:
+                try:
+                    cls = type(
+                        qualname.rpartition(".")[2] or base.__name__,
+                        (base,),
+                        {"__module__": qualname.rpartition(".")[0] or "learner"},
+                    )
+                except TypeError:
+                    continue
+                _rebuilt[key] = cls
+        try:
+            exc = cls(message)
+        except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
+            continue
+        exc.remote_type = qualname
+        exc.from_learner = True
+        return exc
+    raise AssertionError("unreachable")
+
+
+class _Pending:
+    __slots__ = ("done", "ok", "value")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.ok = False
+        self.value: Any = None
+
+
+Handler = Callable[["Endpoint", str, tuple], Any]
+
+
+class Endpoint:
+    """One end of the channel: reads ``rfd``, writes ``wfd``; ``handler`` serves requests.
+
+    ``handler(endpoint, op, args)`` runs on its own thread per request; what it returns is the
+    reply (objects become handles), what it raises goes back as an error report.
+    ``subclasses_as_handles``: send instances of list/tuple/dict subclasses as handles (the
+    judge's side, so a test's collaborator keeps its behaviour) instead of as their base type
+    (the learner's side, so a lying subclass arrives as plain data).
+    """
+
+    def __init__(
+        self,
+        rfd: int,
+        wfd: int,
+        handler: Handler,
+        name: str = "endpoint",
+        subclasses_as_handles: bool = False,
+        max_threads: int = 64,
+    ) -> None:
+        self._rfile = os.fdopen(rfd, "rb", buffering=1 << 16, closefd=True)
+        self._wfd = wfd
+        self._wlock = threading.Lock()
+        self._handler = handler
+        self.name = name
+        self._subclasses_as_handles = subclasses_as_handles
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
+        self._plock = threading.Lock()
+        self._exported: dict[int, Any] = {}  # id -> object
+        self._export_ids: dict[int, int] = {}  # id(object) -> id
+        self._proxies: weakref.WeakValueDictionary[int, RemoteObject] = (
+            weakref.WeakValueDictionary()
+        )
+        self._threads = threading.BoundedSemaphore(max_threads)
+        self.closed = threading.Event()
+        self.close_reason = ""
+        self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
+        self._reader.start()
+
+    # ----- handles -----
+    def _export(self, value: Any) -> Ref:
+        if isinstance(value, RemoteObject):
+            if value._endpoint is not self:
+                raise CodecError("a handle of another channel cannot be sent here")
+            return Ref(value._id, mine=False)
+        if isinstance(value, AsHandle):
+            value = value.value
+        with self._plock:
+            ident = self._export_ids.get(id(value))
+            if ident is None:
+                ident = next(self._ids)
+                self._exported[ident] = value
+                self._export_ids[id(value)] = ident
+        return Ref(ident, mine=True)
+
+    def _encode(self, value: Any) -> bytes:
+        if self._subclasses_as_handles:
+            value = _containers_as_handles(value, self)
+        return encode(value, self._export)
+
+    def _resolve(self, ref: Ref) -> Any:
+        if ref.mine:  # the sender owns it: a proxy here
+            with self._plock:
+                proxy = self._proxies.get(ref.id)
+                if proxy is None:
+                    proxy = RemoteObject(self, ref.id)
+                    self._proxies[ref.id] = proxy
+                    weakref.finalize(proxy, self._released, ref.id)
+            return proxy
+        with self._plock:
+            if ref.id not in self._exported:
+                raise CodecError(f"handle {ref.id} is unknown here (released, or never sent)")
+            return self._exported[ref.id]
+
+    def _released(self, ident: int) -> None:
+        if not self.closed.is_set():
+            try:
+                self._send(("n", "release", (ident,)))
+            except (OSError, CodecError, ChannelClosed):
+                pass
+
+    def local_object(self, ident: int) -> Any:
+        """The object this end exported under ``ident`` (KeyError if unknown)."""
+        with self._plock:
+            return self._exported[ident]
+
+    def exported(self, obj: Any) -> bool:
+        """True if ``obj`` is an object this end handed out as a handle."""
+        with self._plock:
+            return (
+                id(obj) in self._export_ids and self._exported.get(self._export_ids[id(obj)]) is obj
+            )
+
+    # ----- sending -----
+    def _send(self, message: tuple) -> None:
+        data = self._encode(message)
+        frame = _LEN.pack(len(data)) + data
+        with self._wlock:
+            if self.closed.is_set():
+                raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+            view = memoryview(frame)
+            try:
+                while view:
+                    written = os.write(self._wfd, view)
+                    view = view[written:]
+            except OSError as exc:
+                self._close(f"write failed: {exc}")
+                raise ChannelClosed(f"{self.name}: channel closed ({exc})") from None
+
+    def request(self, op: str, args: tuple, timeout: float) -> Any:
+        """Send a request and wait up to ``timeout`` seconds for its reply."""
+        ident = next(self._ids)
+        pending = _Pending()
+        with self._plock:
+            self._pending[ident] = pending
+        try:
+            self._send(("q", ident, op, args))
+            if not pending.done.wait(timeout):
+                if self.closed.is_set():
+                    raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+                raise CallTimeout(f"no answer within {timeout:g} s")
+        finally:
+            with self._plock:
+                self._pending.pop(ident, None)
+        if pending.ok:
+            return pending.value
+        if isinstance(pending.value, ChannelClosed):
+            raise pending.value
+        raise rebuild_exception(pending.value)
+
+    def call_remote(self, target: RemoteObject, attr: str | None, args: tuple, kwargs: dict) -> Any:
+        """Call ``target`` (or its method ``attr``) at the other end."""
+        return self.request("call", (target, attr, tuple(args), dict(kwargs)), self.call_timeout())
+
+    def getattr_remote(self, target: RemoteObject, attr: str) -> Any:
+        """Fetch ``target.attr`` from the other end."""
+        return self.request("getattr", (target, attr), self.call_timeout())
+
+    def call_timeout(self) -> float:
+        """Seconds a call through a proxy may wait (override per endpoint)."""
+        return getattr(self, "default_timeout", 120.0)
+
+    # ----- receiving -----
+    def _read_exact(self, n: int) -> bytes:
+        data = self._rfile.read(n)
+        if data is None or len(data) < n:
+            raise EOFError
+        return data
+
+    def _read_loop(self) -> None:
+        try:
+            while True:
+                (length,) = _LEN.unpack(self._read_exact(4))
+                if length > MAX_BYTES:
+                    raise CodecError(f"a frame of {length} bytes is larger than {MAX_BYTES}")
+                message = decode(self._read_exact(length), self._resolve)
+                self._dispatch(message)
+        except EOFError:
+            self._close("the other end closed the channel")
+        except (CodecError, ValueError, TypeError) as exc:
+            self._close(f"protocol error: {exc}")
+        except OSError as exc:
+            self._close(f"read failed: {exc}")
+
+    def _dispatch(self, message: Any) -> None:
+        if not isinstance(message, tuple) or not message:
+            raise CodecError("a message must be a non-empty tuple")
+        kind = message[0]
+        if kind in ("r", "e") and len(message) == 3 and isinstance(message[1], int):
+            with self._plock:
+                pending = self._pending.get(message[1])
+            if pending is None or pending.done.is_set():
+                return  # a late or duplicate reply: its request has given up; ignore it
+            pending.ok = kind == "r"
+            pending.value = message[2]
+            pending.done.set()
+        elif kind == "q" and len(message) == 4 and isinstance(message[1], int):
+            _, ident, op, args = message
+            if not self._threads.acquire(blocking=False):
+                self._reply_error(ident, RuntimeError("too many requests at once"))
+                return
+            threading.Thread(
+                target=self._serve, args=(ident, op, args), name=f"{self.name}-serve", daemon=True
+            ).start()
+        elif kind == "n" and len(message) == 3 and message[1] == "release":
+            for ident in message[2] if isinstance(message[2], tuple) else ():
+                with self._plock:
+                    obj = self._exported.pop(ident, None) if isinstance(ident, int) else None
+                    if obj is not None:
+                        self._export_ids.pop(id(obj), None)
+        else:
+            raise CodecError(f"unknown message kind {str(kind)[:20]!r}")
+
+    def _reply_error(self, ident: int, exc: BaseException) -> None:
+        try:
+            self._send(("e", ident, exception_info(exc)))
+        except (ChannelClosed, CodecError, OSError):
+            pass
+
+    def _serve(self, ident: int, op: Any, args: Any) -> None:
+        try:
+            try:
+                if not isinstance(op, str) or not isinstance(args, tuple):
+                    raise TypeError("malformed request")
+                result = self._handler(self, op, args)
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back as a report
+                self._reply_error(ident, exc)
+                return
+            try:
+                self._send(("r", ident, result))
+            except CodecError as exc:
+                self._reply_error(ident, TypeError(f"the result cannot be sent: {exc}"))
+            except (ChannelClosed, OSError):
+                pass
+        finally:
+            self._threads.release()
+
+    def _close(self, reason: str) -> None:
+        if self.closed.is_set():
+            return
+        self.close_reason = reason
+        self.closed.set()
+        with self._plock:
+            pending = list(self._pending.values())
+        for item in pending:
+            item.ok = False
+            item.value = ChannelClosed(f"{self.name}: channel closed ({reason})")
+            item.done.set()
+
+    def close(self) -> None:
+        """Stop using the channel (the reader ends when the other side closes its end)."""
+        self._close("closed by this end")
+        for fd in (self._wfd,):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> Any:
+    """Replace instances of list/tuple/dict *subclasses* by AsHandle wrappers (judge side)."""
+    if depth > 100:
+        return value
+    kind = type(value)
+    if kind in (list, tuple, dict):
+        if kind is dict:
+            return (
+                {k: _containers_as_handles(v, endpoint, depth + 1) for k, v in value.items()}
+                if any(type(v) not in _SCALARS for v in value.values())
+                else value
+            )
+        items = [_containers_as_handles(v, endpoint, depth + 1) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return kind(items)
+    if isinstance(value, (list, tuple, dict)):
+        return AsHandle(value)
+    return value
+
+
+_SCALARS = (type(None), bool, int, float, str, bytes)
+
+
+def _stderr(text: str) -> None:  # for debugging the channel itself
+    sys.__stderr__.write(text + "\n")

@@ -1,0 +1,177 @@
+"""The learner's side of grading: ``python -m course.grading.worker --rfd R --wfd W``.
+
+A plain Python process (no Jupyter kernel) that runs the learner's code cells with IPython's
+``InteractiveShell`` (so magics work), in its working directory, and serves the judge's requests
+over the pipes ``R``/``W`` (see :mod:`course.grading.rpc`). At start-up stdin becomes
+``/dev/null`` and stdout/stderr are captured: text printed while a learner cell runs goes back
+with that cell's reply (capped); text printed at any other time (while tests call learner code)
+is dropped.
+
+Requests (the judge is trusted; nothing here decides a score):
+
+- ``exec(source)`` -> ``(ok, output, error)`` with ``error = (ename, evalue, traceback) | None``
+- ``get(names)`` -> ``{name: value or handle}`` for the names the learner's globals define
+- ``call(target, attr, args, kwargs[, blocked])`` -> value or handle; ``blocked`` packages are
+  made unreachable with :func:`course.learner.byhand.by_hand` while the call runs
+- ``getattr(target, attr)``, ``put(value)`` (keep a value here, return its handle), ``ping``
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import threading
+import traceback
+from typing import Any
+
+__all__ = ["main"]
+
+
+class _Capture(io.TextIOBase):
+    """sys.stdout/sys.stderr of the worker: text goes to the running cell's buffer, if any."""
+
+    def __init__(self, state: _State, name: str) -> None:
+        self.state = state
+        self.name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            text = str(text)
+        self.state.add(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _State:
+    def __init__(self, output_bytes: int) -> None:
+        self.lock = threading.Lock()
+        self.buffer: list[str] | None = None
+        self.size = 0
+        self.cap = output_bytes
+        self.dropped = 0
+
+    def add(self, text: str) -> None:
+        with self.lock:
+            if self.buffer is None:
+                return
+            room = self.cap - self.size
+            if room <= 0:
+                self.dropped += len(text)
+                return
+            self.buffer.append(text[:room])
+            self.size += min(len(text), room)
+            self.dropped += max(0, len(text) - room)
+
+    def start(self) -> None:
+        with self.lock:
+            self.buffer, self.size, self.dropped = [], 0, 0
+
+    def stop(self) -> str:
+        with self.lock:
+            text = "".join(self.buffer or [])
+            if self.dropped:
+                text += f"\n[... {self.dropped} more characters of output dropped]\n"
+            self.buffer = None
+        return text
+
+
+def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from course.grading.rpc import AsHandle, Endpoint
+    from course.learner.byhand import by_hand
+
+    state = _State(output_bytes)
+    sys.stdout = _Capture(state, "stdout")
+    sys.stderr = _Capture(state, "stderr")
+    shell = InteractiveShell.instance()
+    shell.showtraceback = lambda *a, **k: None  # the reply carries the error instead
+    shell.showsyntaxerror = lambda *a, **k: None
+    user_ns = shell.user_ns
+    cell_lock = threading.Lock()
+    block_lock = threading.Lock()
+
+    def exec_cell(source: str) -> tuple[bool, str, tuple | None]:
+        if not isinstance(source, str):
+            raise TypeError("exec takes the cell's source text")
+        with cell_lock:
+            state.start()
+            error = None
+            try:
+                result = shell.run_cell(source, store_history=False, silent=False)
+                exc = result.error_before_exec or result.error_in_exec
+            except BaseException as raised:  # noqa: BLE001 - SystemExit in a cell, for one
+                exc = raised
+            finally:
+                sys.stdout.flush()
+            if exc is not None:
+                lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+                error = (type(exc).__name__, _text(exc), "".join(lines)[-20_000:])
+            return error is None, state.stop(), error
+
+    def handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
+        if op == "exec":
+            return exec_cell(*args)
+        if op == "get":
+            (names,) = args
+            return {n: user_ns[n] for n in names if isinstance(n, str) and n in user_ns}
+        if op == "call":
+            target, attr, call_args, kwargs, *rest = args
+            blocked = tuple(rest[0]) if rest else ()
+            func = target if attr is None else getattr(target, attr)
+            if not blocked:
+                return func(*call_args, **kwargs)
+            with block_lock, by_hand(*blocked, namespace=user_ns):
+                return func(*call_args, **kwargs)
+        if op == "getattr":
+            target, attr = args
+            return getattr(target, attr)
+        if op == "put":
+            return AsHandle(args[0])
+        if op == "ping":
+            return os.getpid()
+        raise ValueError(f"unknown request {op!r}")
+
+    endpoint = Endpoint(rfd, wfd, handler, name="worker")
+    endpoint.default_timeout = timeout
+    endpoint.closed.wait()
+
+
+def _text(exc: BaseException) -> str:
+    try:
+        return str(exc)[:2000]
+    except Exception:  # noqa: BLE001
+        return "<the exception message could not be read>"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start serving; exits when the judge closes the channel."""
+    parser = argparse.ArgumentParser(prog="python -m course.grading.worker")
+    parser.add_argument("--rfd", type=int, required=True)
+    parser.add_argument("--wfd", type=int, required=True)
+    parser.add_argument("--output-bytes", type=int, default=1 << 20)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args(argv)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        _serve(args.rfd, args.wfd, args.output_bytes, args.timeout)
+    finally:
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
