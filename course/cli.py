@@ -6,6 +6,7 @@ python -m course mutants    # grade every mutant; exit 1 if any survives
 python -m course release    # regenerate exercises/ from solutions/ (nbgrader)
 python -m course sync       # pair notebooks with their .pct.py scripts, clear outputs
 python -m course lock       # re-pin requirements.lock and environment.yml
+python -m course edition OUT  # build the learner edition (no solutions, hidden tests, mutants)
 """
 
 from __future__ import annotations
@@ -94,6 +95,18 @@ def cmd_lock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_edition(args: argparse.Namespace) -> int:
+    from course.authoring.edition import build_edition
+
+    try:
+        files = build_edition(_root(args.root), Path(args.out))
+    except (ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"learner edition: {len(files)} files in {args.out}")
+    return 0
+
+
 BENCHMARKS = ("columnar", "timeseries", "channels", "concurrency", "grading")
 
 
@@ -125,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     sync = sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
     sync.add_argument("paths", nargs="*", help="only these notebooks or scripts")
     sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
+    edition = sub.add_parser("edition", help="build the learner edition in a new folder")
+    edition.add_argument("out", help="new or empty folder outside the repository")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
     bench.add_argument("module", choices=BENCHMARKS, help="which module's benchmark")
     bench.add_argument(
@@ -139,5 +154,6 @@ def main(argv: list[str] | None = None) -> int:
         "sync": cmd_sync,
         "lock": cmd_lock,
         "bench": cmd_bench,
+        "edition": cmd_edition,
     }
     return commands[args.command](args)
