@@ -320,7 +320,10 @@ class BwrapLauncher:
         """The full bwrap command line for ``argv`` (``uid``: the pool uid when root)."""
         package = _course_package()
         binds = self.read_only_paths()
-        cmd = [self.bwrap, "--die-with-parent", "--new-session"]
+        # No --new-session: Popen's start_new_session already leaves the sandbox without a
+        # controlling terminal (so no TIOCSTI), and keeping bwrap's session lets the judge read
+        # the worker's CPU time by session id.
+        cmd = [self.bwrap, "--die-with-parent"]
         if self.as_root:
             cmd += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
             cmd += ["--unshare-cgroup-try"]
