@@ -266,6 +266,77 @@ def grade_class(
     return results
 
 
+# ------------------------------------------------------------------------------- gradebook
+
+
+def course_settings(root: Path) -> tuple[str, str]:
+    """``(db_url, course_id)`` from the course's ``nbgrader_config.py`` (nbgrader's defaults)."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    if (Path(root) / "nbgrader_config.py").is_file():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(root)
+    return coursedir.db_url, coursedir.course_id
+
+
+class GradebookRecorder:
+    """Records each autograded notebook in nbgrader's gradebook, as ``nbgrader autograde`` does.
+
+    The student and submission are created or updated (with ``timestamp.txt`` when the exchange
+    left one), then nbgrader's own ``SaveAutoGrades`` reads the scores from the autograded
+    notebook's test cells. ``nbgrader generate_feedback``, ``export`` and formgrader then work on
+    the result unchanged. The assignment must be in the gradebook (``nbgrader
+    generate_assignment`` puts it there). Any database nbgrader supports works (``db_url`` in
+    ``nbgrader_config.py``: SQLite by default, PostgreSQL for several graders).
+    """
+
+    def __init__(self, root: Path, assignment: str, db_url: str | None = None) -> None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        self.root = Path(root)
+        self.assignment = assignment
+        default_url, self.course_id = course_settings(self.root)
+        self.db_url = db_url or default_url
+        with Gradebook(self.db_url, self.course_id) as gb:
+            try:
+                gb.find_assignment(assignment)
+            except MissingEntry:
+                raise FileNotFoundError(
+                    f"assignment {assignment!r} is not in the gradebook ({self.db_url}); run "
+                    f"`nbgrader generate_assignment {assignment}` first"
+                ) from None
+
+    def __call__(self, sub: Submission, graded: GradedNotebook) -> None:
+        from nbgrader.api import Gradebook
+        from nbgrader.preprocessors import SaveAutoGrades
+
+        if not graded.autograded:
+            return
+        folder = self.root / "submitted" / sub.student / sub.assignment
+        stamp = folder / "timestamp.txt"
+        timestamp = stamp.read_text().strip() if stamp.is_file() else None
+        with Gradebook(self.db_url, self.course_id) as gb:
+            gb.update_or_create_student(sub.student)
+            if timestamp:
+                gb.update_or_create_submission(sub.assignment, sub.student, timestamp=timestamp)
+            else:
+                gb.update_or_create_submission(sub.assignment, sub.student)
+        nb = nbformat.read(graded.autograded, as_version=4)
+        resources = {
+            "nbgrader": {
+                "db_url": self.db_url,
+                "assignment": sub.assignment,
+                "notebook": Path(sub.notebook).stem,
+                "student": sub.student,
+            }
+        }
+        SaveAutoGrades().preprocess(nb, resources)
+
+
 # ------------------------------------------------------------------------------- reporting
 
 
@@ -374,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--total-seconds", type=float, default=Limits.total_seconds)
     parser.add_argument("--hidden-feedback", choices=("case", "exercise"), default="case")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-gradebook", action="store_true", help="do not record scores in nbgrader's gradebook"
+    )
     args = parser.parse_args(argv)
     try:
         root = Path(args.root).resolve() if args.root else repo_root()
@@ -385,6 +459,12 @@ def main(argv: list[str] | None = None) -> int:
     if warning:
         print(warning, file=sys.stderr)
     limits = Limits(cell_seconds=args.cell_seconds, total_seconds=args.total_seconds)
+    recorder = None
+    if not args.no_gradebook:
+        try:
+            recorder = GradebookRecorder(root, args.assignment)
+        except FileNotFoundError as exc:
+            print(f"warning: scores are NOT recorded in the gradebook: {exc}", file=sys.stderr)
     try:
         results = grade_class(
             root,
@@ -395,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
             limits=limits,
             hidden_feedback=args.hidden_feedback,
             progress=not args.quiet,
+            record=recorder,
         )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
