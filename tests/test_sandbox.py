@@ -358,3 +358,11 @@ def test_user_namespace_mode_isolates_too(workdir: Path):
         launcher=launcher,
     )
     assert report == {"uid": 65534, "net": "unreachable", "root": ["course"]}, stderr_text(proc)
+
+
+def test_launchers_can_be_sent_to_a_process_pool():
+    import pickle
+
+    for launcher in (BwrapLauncher(), UnsandboxedLauncher("why")):
+        copy = pickle.loads(pickle.dumps(launcher))
+        assert copy.name == launcher.name

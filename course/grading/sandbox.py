@@ -303,6 +303,16 @@ class BwrapLauncher:
         self._leases: dict[int, _UidLease] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Picklable (a process pool sends launchers to its workers): leases stay behind."""
+        state = dict(self.__dict__)
+        state["_leases"], state["_lock"] = {}, None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # -- what the sandbox sees -------------------------------------------------------------------
     def read_only_paths(self) -> list[Path]:
         """Host paths bound read-only (at the same place) into every sandbox."""
