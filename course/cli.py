@@ -6,6 +6,7 @@ python -m course mutants    # grade every mutant; exit 1 if any survives
 python -m course release    # regenerate exercises/ from solutions/ (nbgrader)
 python -m course sync       # pair notebooks with their .pct.py scripts, clear outputs
 python -m course lock       # re-pin requirements.lock and environment.yml
+python -m course grade A    # grade submitted/*/A with the trusted judge, into nbgrader's gradebook
 python -m course edition OUT  # build the learner edition (no solutions, hidden tests, mutants)
 """
 
@@ -87,6 +88,25 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from course.grading.driver import grade_assignment, summary
+
+    root = _root(args.root)
+    try:
+        rows = grade_assignment(
+            root,
+            args.assignment,
+            [args.student] if args.student else None,
+            jobs=args.jobs,
+            progress=not args.quiet,
+        )
+    except (FileNotFoundError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(summary(rows))
+    return 0
+
+
 def cmd_lock(args: argparse.Namespace) -> int:
     from course.authoring.lock import write_lock
 
@@ -138,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     sync = sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
     sync.add_argument("paths", nargs="*", help="only these notebooks or scripts")
     sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
+    grade = sub.add_parser("grade", help="grade submissions with the trusted judge (nbgrader)")
+    grade.add_argument("assignment", help="e.g. 01-columnar")
+    grade.add_argument("--student", help="only this student")
+    grade.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
+    grade.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     edition = sub.add_parser("edition", help="build the learner edition in a new folder")
     edition.add_argument("out", help="new or empty folder outside the repository")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
@@ -153,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         "release": cmd_release,
         "sync": cmd_sync,
         "lock": cmd_lock,
+        "grade": cmd_grade,
         "bench": cmd_bench,
         "edition": cmd_edition,
     }

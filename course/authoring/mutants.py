@@ -1,23 +1,28 @@
 """Grade every mutant (it must lose points) and every alternative (it must get full marks).
 
 ``python -m course mutants`` runs them all and prints a table (exercise, mutants, caught,
-alternatives, full marks).
+alternatives, full marks). They are graded through the trusted judge
+(``course.grading.judge.grade_notebook``: the learner's cells in a plain worker process, the
+tests in the grading process, no Jupyter kernel), in parallel, only up to the exercise's last
+test cell.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from course.authoring.mutants_file import MUTANTS_FILE, Mutant, parse_mutants
 from course.authoring.notebook_model import exercises, read
-from course.grading.scoring import run_and_score
+from course.grading.judge import grade_notebook
 
 __all__ = [
     "MutantResult",
@@ -118,46 +123,77 @@ def merge_into(solution: str, replacement: str) -> str:
     return "\n\n\n".join(others + parts + list(defs.values())) + "\n"
 
 
+def judge_scores(
+    source: Path, submission: nbformat.NotebookNode, tests: list[str] | None
+) -> dict[str, tuple[float, float]]:
+    """Scores of ``tests`` (None: all) when ``submission`` is graded against ``source``."""
+    with tempfile.TemporaryDirectory(prefix="course-mutant-") as scratch:
+        path = Path(scratch) / source.name
+        nbformat.write(submission, str(path))
+        result = grade_notebook(source, path, Path(scratch) / "work", tests=tests)
+    return result.scores()
+
+
 @cache
 def solution_scores(path: Path, mtime: float) -> dict[str, tuple[float, float]]:
     """Scores of the unchanged solution notebook (cached per file version in this process)."""
-    return run_and_score(read(path), path.parent)[1]
+    return judge_scores(path, read(path), None)
 
 
-def grade_mutant(root: Path, mutant: Mutant) -> MutantResult:
-    """Swap ``mutant`` into its answer cell, run the notebook up to the exercise's last test
-    cell in a fresh kernel, and score that exercise's test cells."""
+def grade_mutant(
+    root: Path, mutant: Mutant, baseline: dict[str, tuple[float, float]] | None = None
+) -> MutantResult:
+    """Swap ``mutant`` into its answer cell and grade that exercise's test cells (judge).
+
+    ``baseline``: the unchanged solution's scores, if already known (else graded here, once per
+    notebook and process).
+    """
     path = solution_notebook(root, mutant)
     nb = read(path)
     (exercise,) = [ex for ex in exercises(nb) if ex.answer_id == mutant.cell]
     cell = nb.cells[exercise.answer_index]
     cell.source = merge_into(cell.source, mutant.source)
-    last = max(exercise.test_indices, default=exercise.answer_index)
-    nb.cells = nb.cells[: last + 1]
-    executed, scores = run_and_score(nbformat.from_dict(nb), path.parent)
-    points = sum(scores[t][0] for t in exercise.test_ids)
-    lost = [t for t in exercise.test_ids if scores[t][0] < scores[t][1]]
-    detail = ", ".join(f"{t} {scores[t][0]:g}/{scores[t][1]:g}" for t in lost) or "no points lost"
-    baseline = solution_scores(path, path.stat().st_mtime)
-    solution_points = sum(baseline[t][0] for t in exercise.test_ids)
+    scores = judge_scores(path, nb, exercise.test_ids)
+    points = sum(scores.get(t, (0.0, 0.0))[0] for t in exercise.test_ids)
+    lost = [t for t in exercise.test_ids if t not in scores or scores[t][0] < scores[t][1]]
+    detail = (
+        ", ".join(
+            f"{t} {scores.get(t, (0.0, 0.0))[0]:g}/{scores.get(t, (0.0, 0.0))[1]:g}" for t in lost
+        )
+        or "no points lost"
+    )
+    if baseline is None:
+        baseline = solution_scores(path, path.stat().st_mtime)
+    solution_points = sum(baseline.get(t, (0.0, 0.0))[0] for t in exercise.test_ids)
     if solution_points < exercise.points:
         detail = f"the solution itself scores {solution_points:g}/{exercise.points:g}; fix it first"
     return MutantResult(mutant, path.name, points, exercise.points, detail, solution_points)
 
 
-def _grade(args: tuple[str, Mutant]) -> MutantResult:
-    return grade_mutant(Path(args[0]), args[1])
+def _task(args: tuple[str, str, Any]) -> Any:
+    kind, root, item = args
+    if kind == "solution":
+        path = Path(item)
+        return str(path), solution_scores(path, path.stat().st_mtime)
+    mutant, baseline = item
+    return grade_mutant(Path(root), mutant, baseline)
 
 
 def run_mutants(
     root: Path, mutants: list[Mutant] | None = None, jobs: int | None = None, progress: bool = True
 ) -> list[MutantResult]:
-    """Grade ``mutants`` (default: all) in parallel, one fresh kernel each."""
+    """Grade ``mutants`` (default: all) in parallel, one fresh worker process each.
+
+    The solution notebooks are graded first (once each, in parallel), then every mutant.
+    """
     mutants = all_mutants(root) if mutants is None else mutants
     jobs = jobs or min(len(mutants) or 1, os.cpu_count() or 1)
-    work = [(str(root), m) for m in mutants]
+    paths = {m: solution_notebook(root, m) for m in mutants}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(_grade, work)
+        solutions = sorted({str(p) for p in paths.values()})
+        baselines = dict(pool.map(_task, [("solution", str(root), p) for p in solutions]))
+        work = [("mutant", str(root), (m, baselines[str(paths[m])])) for m in mutants]
+        results = pool.map(_task, work)
         if progress:
             from tqdm import tqdm
 

@@ -298,7 +298,9 @@ class _Decoder:
                 try:
                     hash(key)
                 except TypeError:
-                    raise CodecError(f"a dict key of type {type(key).__name__} is not hashable")
+                    raise CodecError(
+                        f"a dict key of type {type(key).__name__} is not hashable"
+                    ) from None
                 result[key] = self.value(depth + 1)
             return result
         if tag == _TUPLE:

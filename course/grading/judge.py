@@ -37,7 +37,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,7 @@ def _source(cell: Any) -> str:
 
 
 def blank_answer(source: str) -> str:
-    """An answer cell as released: the solution region replaced by ``raise NotImplementedError()``."""
+    """An answer cell as released: the solution region becomes ``raise NotImplementedError()``."""
     out, inside = [], False
     for line in source.splitlines():
         if SOLUTION_BEGIN in line:
@@ -354,7 +355,15 @@ class _JudgeEndpoint(Endpoint):
 
 
 def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
-    """What the learner's side may ask the judge: call objects the judge passed, nothing else."""
+    """What the learner's side may ask the judge: call objects the judge passed (public methods
+    and :data:`CALLABLE_DUNDERS`) and read their public attributes; nothing else."""
+    if op == "getattr" and len(args) == 2:
+        target, attr = args
+        if isinstance(target, RemoteObject) or not endpoint.exported(target):
+            raise PermissionError("that object was not passed to your code by the grader")
+        if not (isinstance(attr, str) and attr.isidentifier() and not attr.startswith("_")):
+            raise PermissionError(f"your code may not use {str(attr)[:40]!r} of a grader object")
+        return getattr(target, attr)
     if op != "call" or len(args) < 4:
         raise PermissionError("the grader only answers calls on objects it passed to your code")
     target, attr, call_args, kwargs = args[:4]
@@ -653,11 +662,14 @@ def grade_notebook(
     launcher: Launcher | None = None,
     limits: Limits | None = None,
     hidden_feedback: str = "case",
+    tests: Collection[str] | None = None,
 ) -> NotebookResult:
     """Grade one submitted notebook against its trusted source; see the module docstring.
 
     ``workdir`` is an empty scratch folder for the worker (created if missing). Never raises for
-    anything the submission does: problems are reported in the result.
+    anything the submission does: problems are reported in the result. ``tests`` (grade ids)
+    grades only those test cells and stops after the last of them (the mutant harness uses it);
+    the result then lists only those cells.
     """
     if hidden_feedback not in ("case", "exercise"):
         raise ValueError(f"hidden_feedback must be 'case' or 'exercise', got {hidden_feedback!r}")
@@ -670,7 +682,9 @@ def grade_notebook(
     try:
         with open(submission_nb, encoding="utf-8") as f:
             raw = f.read(256 << 20)
-        submission = nbformat.reads(raw, as_version=4)
+        with warnings.catch_warnings():  # duplicate ids and the like: reported as problems
+            warnings.simplefilter("ignore")
+            submission = nbformat.reads(raw, as_version=4)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is that student's problem
         submission = {"cells": []}
         problems.append(
@@ -738,11 +752,19 @@ def grade_notebook(
             return {}
         return got if isinstance(got, dict) else {}
 
+    wanted = set(tests) if tests is not None else None
     try:
         for cell in nb.cells:
+            if wanted is not None and not wanted:
+                break  # every requested test cell has run
             if cell.cell_type != "code":
                 continue
             kind = _kind(cell)
+            if kind == "test" and wanted is not None:
+                gid = str(_meta(cell).get("grade_id"))
+                if gid not in wanted:
+                    continue
+                wanted.discard(gid)
             if kind != "test":
                 if cell.source in judge_locked_sources and kind == "locked":
                     ns = dict(setup_ns)
@@ -752,7 +774,8 @@ def grade_notebook(
                     )
                     if run.error is not None:
                         problems.append(
-                            f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} failed: {type(run.error).__name__}: {run.error}"
+                            f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} "
+                            f"failed: {type(run.error).__name__}: {run.error}"
                         )
                     for key, value in ns.items():
                         if key not in api:
@@ -764,14 +787,18 @@ def grade_notebook(
                     ]
                     continue
                 try:
-                    ok, text, error = w.request(
+                    reply = w.request(
                         "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                    )
+                    _ok, text, error = (
+                        reply if isinstance(reply, tuple) and len(reply) == 3 else (False, "", None)
                     )
                 except CallTimeout:
                     cell.outputs = [
                         _error(
                             "TimeoutError",
-                            f"this cell did not finish within {limits.cell_seconds:g} s; it was stopped",
+                            f"this cell did not finish within {limits.cell_seconds:g} s; "
+                            "it was stopped",
                         )
                     ]
                     problems.append(f"a code cell ran out of time ({_label(cell)})")
@@ -860,9 +887,12 @@ def grade_notebook(
             if status == "passed" and points < max_points and run.stderr:
                 status, message = "failed", "wrote to stderr"
             if w is not None and w.broken:
-                problems.append(
-                    f"{gid}: {'a call ran out of time' if w.broken == 'timeout' else 'the learner process ended'}; a fresh process was started for the next test"
+                why = (
+                    "a call ran out of time"
+                    if w.broken == "timeout"
+                    else "the learner process ended"
                 )
+                problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
     finally:
         if worker is not None:

@@ -108,7 +108,10 @@ class RemoteObject:
         raise AttributeError("attributes of a remote object cannot be set from here")
 
     def __len__(self) -> int:
-        return self._call("__len__")
+        try:
+            return self._call("__len__")
+        except AttributeError:  # no __len__ there: what len() of such an object raises
+            raise TypeError("the remote object has no len()") from None
 
     def __iter__(self) -> Any:
         result = self._call("__iter__")

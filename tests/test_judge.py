@@ -1,0 +1,473 @@
+"""The trusted judge: learner code runs in a worker process, the verdict is reached here.
+
+The RPC tests talk to a real worker. The adversarial tests grade the warm-up assignment with
+submissions written the way a determined student would write them; each must score exactly what
+its honest parts deserve, and no hidden test line may reach the autograded notebook's outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.authoring.notebook_model import (
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    is_answer,
+    read,
+    region_lines,
+)
+from course.grading.judge import HIDDEN_FAILED, Worker, grade_notebook
+from course.grading.limits import Limits, NoSandbox
+from course.grading.rpc import CallTimeout, RemoteObject
+from tests.conftest import ROOT
+
+WARMUP = ROOT / "solutions" / "00-orientation" / "warmup.ipynb"
+FAST = Limits(cell_seconds=8.0, total_seconds=180.0)
+FULL = 10.0  # the warm-up's points
+
+
+# --------------------------------------------------------------------------- RPC
+
+
+@pytest.fixture
+def worker(tmp_path):
+    w = Worker(tmp_path, NoSandbox(), FAST)
+    yield w
+    w.stop()
+
+
+def run(worker: Worker, source: str) -> None:
+    ok, out, error = worker.request("exec", (source,), 30)
+    assert ok, error
+
+
+def fn(worker: Worker, name: str) -> RemoteObject:
+    return worker.request("get", ([name],), 30)[name]
+
+
+def test_learner_cell_output_comes_back_and_values_are_plain(worker):
+    ok, out, error = worker.request("exec", ("print('hi'); x = [1, (2, 3.5)]",), 30)
+    assert (ok, out, error) == (True, "hi\n", None)
+    assert worker.request("get", (["x", "missing"],), 30) == {"x": [1, (2, 3.5)]}
+    ok, out, error = worker.request("exec", ("1/0",), 30)
+    assert not ok and error[0] == "ZeroDivisionError"
+
+
+def test_learner_exceptions_arrive_as_the_same_builtin_type(worker):
+    run(worker, "def bad(x):\n    raise ValueError(f'bad {x}')\n")
+    run(worker, "class Mine(KeyError):\n    pass\ndef mine():\n    raise Mine('k')\n")
+    with pytest.raises(ValueError, match="bad 3") as info:
+        fn(worker, "bad")(3)
+    assert info.value.from_learner
+    with pytest.raises(KeyError):
+        fn(worker, "mine")()
+    run(worker, "def leave():\n    raise SystemExit(0)\n")
+    with pytest.raises(RuntimeError):  # never a SystemExit in the judge
+        fn(worker, "leave")()
+
+
+def test_objects_cross_as_handles_with_methods_and_protocols(worker):
+    run(
+        worker,
+        "class Counter:\n"
+        "    def __init__(self):\n        self.n = 0\n"
+        "    def add(self, k):\n        self.n += k\n        return self\n"
+        "    def __len__(self):\n        return self.n\n"
+        "    def __iter__(self):\n        return iter(range(self.n))\n"
+        "def gen(n):\n    yield from range(n)\n",
+    )
+    counter = fn(worker, "Counter")()
+    assert isinstance(counter, RemoteObject)
+    assert counter.add(2).add(1) is counter  # the same handle comes back as the same proxy
+    assert counter.n == 3 and len(counter) == 3 and list(counter) == [0, 1, 2]
+    assert list(fn(worker, "gen")(4)) == [0, 1, 2, 3]
+
+
+def test_learner_threads_call_back_judge_objects_concurrently(worker):
+    run(
+        worker,
+        "import threading\n"
+        "def fan_out(callback, n):\n"
+        "    out = []\n"
+        "    go = lambda i: out.append(callback(i))\n"
+        "    ts = [threading.Thread(target=go, args=(i,)) for i in range(n)]\n"
+        "    [t.start() for t in ts]\n"
+        "    [t.join() for t in ts]\n"
+        "    return sorted(out)\n"
+        "def probe(collab, keys):\n"
+        "    out = {}\n"
+        "    def one(k):\n"
+        "        out[k] = k in collab\n"
+        "    ts = [threading.Thread(target=one, args=(k,)) for k in keys]\n"
+        "    [t.start() for t in ts]\n"
+        "    [t.join() for t in ts]\n"
+        "    return out\n",
+    )
+    barrier = threading.Barrier(4, timeout=20)
+
+    def callback(i):
+        barrier.wait()  # passes only if the four learner threads call back at the same time
+        return i * 10
+
+    worker.endpoint.deadline = time.monotonic() + 30
+    assert fn(worker, "fan_out")(callback, 4) == [0, 10, 20, 30]
+
+    class Meeting(dict):
+        def __init__(self, n):
+            super().__init__(a=1)
+            self.barrier = threading.Barrier(n, timeout=20)
+
+        def __contains__(self, key):
+            self.barrier.wait()
+            return dict.__contains__(self, key)
+
+    got = fn(worker, "probe")(Meeting(3), ["a", "b", "c"])
+    assert got == {"a": True, "b": False, "c": False}
+
+
+def test_the_judge_calls_learner_code_from_several_threads_at_once(worker):
+    run(
+        worker,
+        "import threading\n_b = threading.Barrier(3, timeout=20)\n"
+        "def meet(i):\n    _b.wait()\n    return i\n",
+    )
+    meet = fn(worker, "meet")
+    worker.endpoint.deadline = time.monotonic() + 30
+    results = []
+    threads = [threading.Thread(target=lambda i=i: results.append(meet(i))) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [0, 1, 2]
+
+
+def test_learner_side_reaches_only_public_methods_of_judge_objects(worker):
+    run(
+        worker,
+        "def poke(obj):\n"
+        "    out = []\n"
+        "    for attr in ('__globals__', '__dict__', '_private', '_secret'):\n"
+        "        try:\n"
+        "            getattr(obj, attr)\n"
+        "            out.append(attr)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        "    try:\n"
+        "        obj._call('_secret')\n"
+        "        out.append('_secret')\n"
+        "    except Exception as exc:\n"
+        "        out.append(type(exc).__name__)\n"
+        "    return out, obj.public(2)\n",
+    )
+
+    class Collaborator:
+        def public(self, x):
+            return x + 1
+
+        def _secret(self):
+            return "leaked"
+
+    worker.endpoint.deadline = time.monotonic() + 30
+    touched, answer = fn(worker, "poke")(Collaborator())
+    assert answer == 3
+    assert touched == ["PermissionError"]
+
+
+def test_a_call_that_never_returns_times_out(worker):
+    run(worker, "def spin():\n    while True:\n        pass\n")
+    worker.endpoint.deadline = time.monotonic() + 1
+    with pytest.raises(CallTimeout):
+        fn(worker, "spin")()
+    assert worker.broken == "timeout"
+
+
+def test_worker_cpu_time_is_read_from_the_os(worker):
+    run(worker, "def burn(n):\n    return sum(i * i for i in range(n))\n")
+    before = worker.cpu_seconds()
+    worker.endpoint.deadline = time.monotonic() + 60
+    fn(worker, "burn")(3_000_000)
+    assert worker.cpu_seconds() - before > 0.05
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def _strip(source: str) -> str:
+    return "\n".join(
+        line
+        for line in source.splitlines()
+        if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+    )
+
+
+def submission(
+    tmp_path: Path,
+    answers: dict | None = None,
+    extra: dict | None = None,
+    edit=None,
+    name: str = "sub.ipynb",
+) -> Path:
+    """The solution as a learner hands it in, with ``answers`` replaced (grade_id -> source),
+    ``extra`` learner cells inserted after a grade_id, and ``edit(nb)`` applied last."""
+    nb = copy.deepcopy(read(WARMUP))
+    cells = []
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if is_answer(cell):
+            cell.source = (answers or {}).get(gid, _strip(cell.source))
+        cells.append(cell)
+        for source in (extra or {}).get(gid, []):
+            cells.append(nbformat.v4.new_code_cell(source))
+    nb.cells = cells
+    if edit:
+        edit(nb)
+    path = tmp_path / name
+    with warnings.catch_warnings():  # duplicated cells (ids) are part of some attacks
+        warnings.simplefilter("ignore")
+        nbformat.write(nb, str(path))
+    return path
+
+
+def grade(tmp_path: Path, sub: Path, **kwargs):
+    return grade_notebook(WARMUP, sub, tmp_path / "work", limits=FAST, **kwargs)
+
+
+HIDDEN = region_lines(read(WARMUP), HIDDEN_BEGIN, HIDDEN_END, min_length=16)
+
+
+def outputs_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(str(out.get("text", "")))
+            parts.append(str(out.get("evalue", "")))
+            parts.extend(str(t) for t in out.get("traceback", []))
+            parts.append(str(out.get("data", "")))
+    return "\n".join(parts)
+
+
+def assert_no_hidden_line(nb) -> None:
+    text = " ".join(outputs_text(nb).split())
+    leaked = [line for line in HIDDEN if line in text]
+    assert not leaked, f"hidden test lines reached the outputs: {leaked[:3]}"
+
+
+WRONG_MEAN = "def mean_of_valid(values):\n    return 0.0\n"  # loses mean-of-valid's 2 points
+
+
+@pytest.mark.slow
+def test_the_solution_gets_full_marks_and_a_blank_gets_zero(tmp_path):
+    result = grade(tmp_path, submission(tmp_path))
+    assert (result.score, result.max_score) == (FULL, FULL), result.cells
+    assert result.problems == []
+    blank = grade(
+        tmp_path,
+        submission(
+            tmp_path,
+            {
+                gid: "raise NotImplementedError()"
+                for gid in ("mean-of-valid", "count-by-host", "bucket-start", "rolling-mean")
+            },
+        ),
+    )
+    assert blank.score == 0
+    assert_no_hidden_line(result.notebook)
+    assert_no_hidden_line(blank.notebook)
+
+
+ATTACKS = {
+    # name: (answers, extra cells after a grade_id, expected score)
+    "input transformer blanks later cells": (
+        {
+            "rolling-mean": "def rolling_mean(values, window):\n    return []\n"
+            "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n"
+        },
+        {},
+        FULL - 3,
+    ),
+    "rebinds check and course.check": (
+        {
+            "mean-of-valid": WRONG_MEAN + "import course, course.learner.checking as _c\n"
+            "check = check_raises = course.check = _c.check = "
+            "lambda *a, **k: None\n"
+        },
+        {},
+        FULL - 2,
+    ),
+    "monkeypatches course.learner.checking": (
+        {"mean-of-valid": WRONG_MEAN},
+        {
+            "setup": [
+                "import course.learner.checking as _c\n"
+                "_c.first_difference = lambda *a, **k: None\n"
+                "_c.CheckFailed = type('Nope', (Exception,), {})\n"
+            ]
+        },
+        FULL - 2,
+    ),
+    "lying __eq__ result": (
+        {
+            "count-by-host": "class _Liar(dict):\n"
+            "    def __eq__(self, other):\n        return True\n"
+            "    __hash__ = None\n"
+            "def count_by_host(records):\n    return _Liar()\n"
+        },
+        {},
+        FULL - 2,
+    ),
+    "swallows exceptions with excepthook and settrace": (
+        {"mean-of-valid": WRONG_MEAN},
+        {
+            "mean-of-valid": [
+                "import sys\nsys.excepthook = lambda *a: None\n"
+                "sys.settrace(lambda *a: None)\n"
+                "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n"
+            ]
+        },
+        FULL - 2,
+    ),
+    "redirects stderr and stdout": (
+        {"mean-of-valid": WRONG_MEAN},
+        {
+            "setup": [
+                "import io, os, sys\nsys.stderr = sys.stdout = io.StringIO()\n"
+                "os.dup2(os.open(os.devnull, os.O_WRONLY), 2)\n"
+            ]
+        },
+        FULL - 2,
+    ),
+    "prints the hidden tests (inspect, files) into its output": (
+        {
+            "mean-of-valid": "import inspect, json\n"
+            f"_src = json.load(open({str(WARMUP)!r}))\n"
+            "print([''.join(c['source']) for c in _src['cells']])\n"
+            "def mean_of_valid(values):\n"
+            "    for frame in inspect.stack():\n"
+            "        print(frame.code_context)\n"
+            "    valid = [v for v in values if v is not None]\n"
+            "    return sum(valid) / len(valid) if valid else None\n"
+        },
+        {},
+        FULL,
+    ),
+    "os._exit in a cell of its own": (
+        {},
+        {"count-by-host": ["import os\nos._exit(3)\n"]},
+        FULL,
+    ),
+    "os._exit while a hidden test calls it": (
+        {
+            "mean-of-valid": "import os\ndef mean_of_valid(values):\n"
+            "    if len(values) > 3:\n        os._exit(1)\n"
+            "    valid = [v for v in values if v is not None]\n"
+            "    return sum(valid) / len(valid) if valid else None\n"
+        },
+        {},
+        FULL - 1,
+    ),
+    "infinite loop in an answer": (
+        {"count-by-host": "def count_by_host(records):\n    while True:\n        pass\n"},
+        {},
+        FULL - 2,
+    ),
+    "raises with a message that quotes a hidden test": (
+        {"mean-of-valid": f"def mean_of_valid(values):\n    raise ValueError({HIDDEN[0]!r})\n"},
+        {},
+        FULL - 2,
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_attack_scores_only_what_its_honest_parts_deserve(tmp_path, name):
+    answers, extra, expected = ATTACKS[name]
+    started = time.monotonic()
+    result = grade(tmp_path, submission(tmp_path, answers, extra))
+    assert result.score == expected, [
+        (c.grade_id, c.points, c.message) for c in result.cells if c.points < c.max_points
+    ]
+    assert_no_hidden_line(result.notebook)
+    assert time.monotonic() - started < 120
+
+
+@pytest.mark.slow
+def test_edited_metadata_copied_and_deleted_test_cells_change_nothing(tmp_path):
+    def tamper(nb):
+        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+        first = tests[0]
+        nb.cells.append(copy.deepcopy(first))  # a copied test cell (same grade_id)
+        first.source = "pass"  # an emptied public test
+        first.metadata.nbgrader["points"] = 100
+        nb.cells.remove(tests[1])  # a deleted hidden test
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "pass",
+                metadata={
+                    "nbgrader": {
+                        "grade": True,
+                        "grade_id": "bonus",
+                        "points": 50,
+                        "solution": False,
+                        "locked": True,
+                    }
+                },
+            )
+        )
+        nb.cells.append(copy.deepcopy(nb.cells[3]))  # the mean-of-valid answer twice
+
+    sub = submission(tmp_path, {"mean-of-valid": WRONG_MEAN}, edit=tamper)
+    result = grade(tmp_path, sub)
+    assert result.max_score == FULL
+    assert result.score == FULL - 2
+    assert {c.grade_id for c in result.cells} >= {"mean-of-valid-public", "mean-of-valid-hidden"}
+    assert any("bonus" in p for p in result.problems)
+    assert any("copy" in p or "twice" in p for p in result.problems)
+
+
+@pytest.mark.slow
+def test_a_file_that_is_not_a_notebook_scores_zero_without_stopping(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": "nope", "nbformat": 99}')
+    result = grade(tmp_path, bad)
+    assert result.score == 0 and result.max_score == FULL
+    assert result.problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["case", "exercise"])
+def test_hidden_feedback_says_only_what_the_mode_allows(tmp_path, mode):
+    result = grade(
+        tmp_path, submission(tmp_path, {"mean-of-valid": WRONG_MEAN}), hidden_feedback=mode
+    )
+    cell = next(
+        c
+        for c in result.notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "mean-of-valid-hidden"
+    )
+    (error,) = [o for o in cell.outputs if o.output_type == "error"]
+    if mode == "exercise":
+        assert error.evalue == HIDDEN_FAILED
+    else:
+        assert "mean_of_valid(" in error.evalue and "expected 1.0" in error.evalue
+    assert error.traceback == [f"{error.ename}: {error.evalue}"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "solutions").glob("*/*.ipynb")), ids=lambda p: p.name
+)
+def test_every_solution_notebook_gets_full_marks_through_the_judge(tmp_path, path):
+    result = grade_notebook(path, path, tmp_path / "work")
+    assert result.score == result.max_score > 0, [
+        (c.grade_id, c.message) for c in result.cells if c.points < c.max_points
+    ]
+    assert result.problems == []
