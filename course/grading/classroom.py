@@ -269,39 +269,27 @@ def grade_class(
 # ------------------------------------------------------------------------------- gradebook
 
 
-def course_settings(root: Path) -> tuple[str, str]:
-    """``(db_url, course_id)`` from the course's ``nbgrader_config.py`` (nbgrader's defaults)."""
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = Config()
-    if (Path(root) / "nbgrader_config.py").is_file():
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    coursedir = CourseDirectory(config=config)
-    coursedir.root = str(root)
-    return coursedir.db_url, coursedir.course_id
-
-
 class GradebookRecorder:
     """Records each autograded notebook in nbgrader's gradebook, as ``nbgrader autograde`` does.
 
     The student and submission are created or updated (with ``timestamp.txt`` when the exchange
-    left one), then nbgrader's own ``SaveAutoGrades`` reads the scores from the autograded
-    notebook's test cells. ``nbgrader generate_feedback``, ``export`` and formgrader then work on
-    the result unchanged. The assignment must be in the gradebook (``nbgrader
-    generate_assignment`` puts it there). Any database nbgrader supports works (``db_url`` in
+    left one), then :func:`course.grading.driver._record` (the judge's ``course grade``) stores
+    the autograded notebook with the release's checksums and runs nbgrader's own
+    ``SaveAutoGrades``. ``nbgrader generate_feedback``, ``export`` and formgrader then work on the
+    result unchanged. The assignment must be in the gradebook (``nbgrader generate_assignment``
+    puts it there). Any database nbgrader supports works (``c.CourseDirectory.db_url`` in
     ``nbgrader_config.py``: SQLite by default, PostgreSQL for several graders).
     """
 
-    def __init__(self, root: Path, assignment: str, db_url: str | None = None) -> None:
+    def __init__(self, root: Path, assignment: str) -> None:
         from nbgrader.api import Gradebook, MissingEntry
 
-        self.root = Path(root)
+        from course.grading.driver import course_paths
+
+        self.paths = course_paths(root)
+        self.db_url = self.paths.db_url
         self.assignment = assignment
-        default_url, self.course_id = course_settings(self.root)
-        self.db_url = db_url or default_url
-        with Gradebook(self.db_url, self.course_id) as gb:
+        with Gradebook(self.db_url) as gb:
             try:
                 gb.find_assignment(assignment)
             except MissingEntry:
@@ -312,29 +300,24 @@ class GradebookRecorder:
 
     def __call__(self, sub: Submission, graded: GradedNotebook) -> None:
         from nbgrader.api import Gradebook
-        from nbgrader.preprocessors import SaveAutoGrades
+
+        from course.grading.driver import _record
 
         if not graded.autograded:
             return
-        folder = self.root / "submitted" / sub.student / sub.assignment
-        stamp = folder / "timestamp.txt"
-        timestamp = stamp.read_text().strip() if stamp.is_file() else None
-        with Gradebook(self.db_url, self.course_id) as gb:
+        stamp = self.paths.submitted / sub.student / sub.assignment / "timestamp.txt"
+        timestamp = stamp.read_text(errors="replace").strip() if stamp.is_file() else None
+        with Gradebook(self.db_url) as gb:
             gb.update_or_create_student(sub.student)
-            if timestamp:
-                gb.update_or_create_submission(sub.assignment, sub.student, timestamp=timestamp)
-            else:
+            try:
+                kwargs = {"timestamp": timestamp} if timestamp else {}
+                gb.update_or_create_submission(sub.assignment, sub.student, **kwargs)
+            except Exception:  # noqa: BLE001 - a malformed timestamp must not stop the class
+                gb.db.rollback()
                 gb.update_or_create_submission(sub.assignment, sub.student)
-        nb = nbformat.read(graded.autograded, as_version=4)
-        resources = {
-            "nbgrader": {
-                "db_url": self.db_url,
-                "assignment": sub.assignment,
-                "notebook": Path(sub.notebook).stem,
-                "student": sub.student,
-            }
-        }
-        SaveAutoGrades().preprocess(nb, resources)
+        text = Path(graded.autograded).read_text(encoding="utf-8")
+        source = self.paths.source / sub.assignment / sub.notebook
+        _record(self.paths, sub.assignment, sub.student, Path(sub.notebook).stem, text, source)
 
 
 # ------------------------------------------------------------------------------- reporting
