@@ -19,19 +19,25 @@ the class finished within a bound.
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
 import json
 import os
+import re
 import shutil
 import site
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from course.authoring.notebook_model import HIDDEN_BEGIN, HIDDEN_END, region_lines
-from course.grading.classroom import grade_class, summary_table
+from course.authoring.release import venv_env
+from course.grading.classroom import GradebookRecorder, grade_class, summary_table
 from course.grading.limits import Limits
 from course.grading.sandbox import SANDBOX_UID_BASE, SANDBOX_UID_COUNT, sandbox_problem
 from tests.conftest import ROOT
@@ -55,6 +61,12 @@ WRONG = {
     "bucket-start": "def bucket_start(ts_ns, width_ns):\n    return ts_ns\n",
     "rolling-mean": "def rolling_mean(values, window):\n    return list(values)\n",
 }
+
+
+def nbgrader(course: Path, *args: str) -> None:
+    exe = str(Path(sys.executable).with_name("nbgrader"))
+    done = subprocess.run([exe, *args], cwd=course, capture_output=True, text=True, env=venv_env())
+    assert done.returncode == 0, f"nbgrader {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
 
 
 def load(path: Path):
@@ -172,6 +184,7 @@ def graded(tmp_path_factory):
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
     shutil.copytree(ROOT / "exercises" / ASSIGNMENT, course / "exercises" / ASSIGNMENT)
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     answers = solutions()
 
     honest = type("Honest", (), {"ANSWERS": {g: "{solution}" for g in answers}, "HONEST": set()})
@@ -204,13 +217,19 @@ def graded(tmp_path_factory):
     ]
     before_tree = tree_hash(instructor)
     started = time.monotonic()
-    kwargs = dict(jobs=2, launcher="bwrap", limits=LIMITS, progress=False)
+    recorder = GradebookRecorder(course, ASSIGNMENT)
+    kwargs = dict(jobs=2, launcher="bwrap", limits=LIMITS, progress=False, record=recorder)
     first = grade_class(course, ASSIGNMENT, students=BYSTANDERS, **kwargs)
     bystanders_before = {s: student_state(course, s) for s in BYSTANDERS}
     results = grade_class(course, ASSIGNMENT, students=sorted(attacks), **kwargs)
     bystanders_after = {s: student_state(course, s) for s in BYSTANDERS}
     again = grade_class(course, ASSIGNMENT, students=BYSTANDERS, **kwargs)
     seconds = time.monotonic() - started
+    with Gradebook(recorder.db_url) as gb:
+        gradebook = {s.student.id: s.score for s in gb.find_assignment(ASSIGNMENT).submissions}
+    # feedback, nbgrader's own: the bystanders and the students who tried to leak hidden tests
+    for pattern in ("aa-*", "l0*"):
+        nbgrader(course, "generate_feedback", ASSIGNMENT, "--force", f"--student={pattern}")
     print(summary_table(first + results))
     return {
         "course": course,
@@ -226,6 +245,7 @@ def graded(tmp_path_factory):
         + sorted(k for k in before_tree if k not in tree_hash(instructor)),
         "seconds": seconds,
         "left": sandbox_processes(),
+        "gradebook": gradebook,
     }
 
 
@@ -259,6 +279,24 @@ def test_bystanders_score_what_they_deserve(graded):
 
 def test_no_other_student_was_touched(graded):
     assert graded["bystanders_after"] == graded["bystanders_before"]
+
+
+def test_gradebook_holds_every_score_and_only_earned_ones(graded):
+    gradebook = graded["gradebook"]
+    for name, result in graded["results"].items():
+        assert gradebook[name] == result.score, name
+    for name in BYSTANDERS:
+        assert gradebook[name] == graded["first"][name].score
+
+
+def test_feedback_shows_no_hidden_test(graded):
+    source = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    hidden = region_lines(source, HIDDEN_BEGIN, HIDDEN_END, min_length=16)
+    pages = sorted((graded["course"] / "feedback").rglob("*.html"))
+    assert len(pages) == len(BYSTANDERS) + 4
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+        assert [line for line in hidden if line in text] == [], page
 
 
 def test_instructor_tree_unchanged(graded):
