@@ -18,6 +18,7 @@ the class finished within a bound.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import html
 import importlib.util
@@ -29,6 +30,7 @@ import site
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -37,7 +39,12 @@ from nbgrader.api import Gradebook
 
 from course.authoring.notebook_model import HIDDEN_BEGIN, HIDDEN_END, region_lines
 from course.authoring.release import venv_env
-from course.grading.classroom import GradebookRecorder, grade_class, summary_table
+from course.grading.classroom import (
+    GradebookRecorder,
+    GradedNotebook,
+    grade_class,
+    summary_table,
+)
 from course.grading.limits import Limits
 from course.grading.sandbox import SANDBOX_UID_BASE, SANDBOX_UID_COUNT, sandbox_problem
 from tests.conftest import ROOT
@@ -46,6 +53,8 @@ PROBLEM = sandbox_problem()
 # Without the sandbox these submissions would really harm this machine: never run them then.
 pytestmark = [
     pytest.mark.slow,
+    # copied cells (r06, r07) keep their ids; nbformat renames them when we read the results
+    pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId"),
     pytest.mark.skipif(PROBLEM is not None, reason=f"needs the bubblewrap sandbox: {PROBLEM}"),
 ]
 
@@ -178,8 +187,27 @@ def sandbox_processes() -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = tmp_path_factory.mktemp("adversarial") / "course"
+def graded(tmp_path_factory, worker_id):
+    """The graded class; with pytest-xdist, graded once for all workers of the session."""
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        base = base.parent  # this session's folder, shared by its xdist workers
+    out = base / "adversarial-class.json"
+    with open(base / "adversarial-class.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.exists():
+            data = grade_the_class(base / "adversarial-class" / "course")
+            out.write_text(json.dumps(data))
+    data = json.loads(out.read_text())
+    data["course"] = Path(data["course"])
+    data["attacks"] = {p.stem: load(p) for p in ATTACKS}
+    for key in ("results", "first", "again"):
+        data[key] = {name: GradedNotebook(**g) for name, g in data[key].items()}
+    return data
+
+
+def grade_the_class(course: Path) -> dict:
+    """Build the scratch course, grade it three times, return what the tests check (JSON)."""
     (course / "solutions").mkdir(parents=True)
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
     shutil.copytree(ROOT / "exercises" / ASSIGNMENT, course / "exercises" / ASSIGNMENT)
@@ -232,11 +260,10 @@ def graded(tmp_path_factory):
         nbgrader(course, "generate_feedback", ASSIGNMENT, "--force", f"--student={pattern}")
     print(summary_table(first + results))
     return {
-        "course": course,
-        "attacks": attacks,
-        "results": {g.student: g for g in results},
-        "first": {g.student: g for g in first},
-        "again": {g.student: g for g in again},
+        "course": str(course),
+        "results": {g.student: asdict(g) for g in results},
+        "first": {g.student: asdict(g) for g in first},
+        "again": {g.student: asdict(g) for g in again},
         "bystanders_before": bystanders_before,
         "bystanders_after": bystanders_after,
         "tree_changed": sorted(

@@ -1,15 +1,11 @@
 """Resource: forks to the process limit and never reaps its children (zombies count too).
 
-The learner's own process then cannot start the threads that serve the grader's calls. Only the
-exercise that forks should lose points; see XFAIL for the state of the worker.
+The learner's own process then cannot start the threads that serve the grader's calls: that call
+times out, the judge starts a fresh process, and only the exercise that forks loses points.
 """
 
 CLASS = "resource"
 HONEST = {"count-by-host", "bucket-start", "rolling-mean"}
-XFAIL = (
-    "judge side: the worker never reaps its children and its RPC reader dies when a thread "
-    "cannot start, so later calls time out (worker.py / rpc.py; see the sandbox report)"
-)
 ANSWERS = {
     "mean-of-valid": """def mean_of_valid(values):
     import os
