@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = len(ours)
     correct = sum(k == "correct" for k in kinds.values())
     rate_theirs, rate_ours = notebooks / nbgrader_seconds * 60, notebooks / course_seconds * 60
-    print(f"notebooks graded: {notebooks} ({correct} correct)")
+    print(f"notebooks graded: {notebooks} (from {len(kinds)} submissions, {correct} correct)")
     print(f"nbgrader autograde: {nbgrader_seconds:7.1f} s  ({rate_theirs:.1f} per minute)")
     print(
         f"course grade:       {course_seconds:7.1f} s  ({rate_ours:.1f} per minute, "
