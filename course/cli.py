@@ -104,6 +104,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             [args.student] if args.student else None,
             jobs=args.jobs,
             launcher=launcher,
+            hidden_feedback=args.hidden_feedback,
             progress=not args.quiet,
         )
     except (FileNotFoundError, LookupError) as exc:
@@ -170,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--student", help="only this student")
     grade.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    grade.add_argument(
+        "--hidden-feedback",
+        choices=("case", "exercise"),
+        default="case",
+        help="a failing hidden test shows its check's message (case) or only that it failed",
+    )
     edition = sub.add_parser("edition", help="build the learner edition in a new folder")
     edition.add_argument("out", help="new or empty folder outside the repository")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")

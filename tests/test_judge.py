@@ -183,9 +183,12 @@ def test_learner_side_reaches_only_public_methods_of_judge_objects(worker):
 
 def test_a_call_that_never_returns_times_out(worker):
     run(worker, "def spin():\n    while True:\n        pass\n")
+    spin = fn(worker, "spin")
     worker.endpoint.deadline = time.monotonic() + 1
+    started = time.monotonic()
     with pytest.raises(CallTimeout):
-        fn(worker, "spin")()
+        spin()
+    assert time.monotonic() - started < 10
     assert worker.broken == "timeout"
 
 
@@ -471,3 +474,79 @@ def test_every_solution_notebook_gets_full_marks_through_the_judge(tmp_path, pat
         (c.grade_id, c.message) for c in result.cells if c.points < c.max_points
     ]
     assert result.problems == []
+
+
+# --------------------------------------------------------------------------- judge mode details
+
+
+def _cell(source: str, **meta) -> nbformat.NotebookNode:
+    base = {"grade": False, "locked": False, "solution": False, "schema_version": 3, "task": False}
+    return nbformat.v4.new_code_cell(source, metadata={"nbgrader": {**base, **meta}})
+
+
+def _mini(tmp_path: Path, answer: str) -> tuple[Path, Path]:
+    source = nbformat.v4.new_notebook()
+    source.cells = [
+        _cell(
+            "import pyarrow as pa\nimport pyarrow.compute as pc\nimport course\n"
+            "from course.learner.checking import check",
+            grade_id="setup",
+            locked=True,
+        ),
+        _cell(
+            "def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs)\n    ### END SOLUTION",
+            grade_id="total",
+            solution=True,
+        ),
+        _cell(
+            "with course.by_hand('pyarrow'):\n    _got = total([1, 2, 3])\n"
+            "check(_got, 6, 'total([1, 2, 3])')\nprint('by hand: passed')",
+            grade_id="total-by-hand",
+            grade=True,
+            locked=True,
+            points=2,
+        ),
+        _cell(
+            "_right = sum(1 for _xs in ([1], [2, 2]) if total(_xs) == sum(_xs))\n_right * 2",
+            grade_id="total-partial",
+            grade=True,
+            locked=True,
+            points=4,
+        ),
+    ]
+    src = tmp_path / "mini.ipynb"
+    nbformat.write(source, str(src))
+    sub = copy.deepcopy(source)
+    sub.cells[1].source = answer
+    path = tmp_path / "mini-sub.ipynb"
+    nbformat.write(sub, str(path))
+    return src, path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("def total(xs):\n    return sum(xs)\n", {"total-by-hand": 2.0, "total-partial": 4.0}),
+        # delegating to the library fails the by-hand test only
+        (
+            "import pyarrow as pa, pyarrow.compute as pc\n"
+            "def total(xs):\n    return pc.sum(pa.array(xs, pa.int64())).as_py()\n",
+            {"total-by-hand": 0.0, "total-partial": 4.0},
+        ),
+        # partial credit: the last expression of a test cell is the score
+        (
+            "def total(xs):\n    return 5 if len(xs) == 2 else sum(xs)\n",
+            {"total-by-hand": 2.0, "total-partial": 2.0},
+        ),
+    ],
+)
+def test_by_hand_and_partial_credit_work_in_judge_mode(tmp_path, answer, expected):
+    src, sub = _mini(tmp_path, answer)
+    result = grade_notebook(src, sub, tmp_path / "work", limits=FAST)
+    assert {c.grade_id: c.points for c in result.cells} == expected
+    by_hand = result.notebook.cells[2]
+    if expected["total-by-hand"]:
+        assert by_hand.outputs[0].text == "by hand: passed\n"
+    else:
+        assert by_hand.outputs[-1].ename == "ByHandError"

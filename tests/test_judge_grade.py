@@ -42,6 +42,13 @@ def course(tmp_path_factory):
     broken = course / "submitted" / "broken" / ASSIGNMENT
     broken.mkdir(parents=True)
     (broken / "warmup.ipynb").write_text("{not json", encoding="utf-8")
+    # Without a sandbox, learner code can kill the process grading it: the class goes on.
+    killer = read(course / "submitted" / "solution" / ASSIGNMENT / "warmup.ipynb")
+    killer.cells.insert(
+        2, nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    )
+    (course / "submitted" / "killer" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(killer, str(course / "submitted" / "killer" / ASSIGNMENT / "warmup.ipynb"))
     env = venv_env()
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     done = subprocess.run(
@@ -75,6 +82,7 @@ def test_scores_are_recorded_in_the_gradebook(course):
     assert all(score == 0 for score, _ in grades(course, "broken").values())
     summary = (course / "grade-summary.txt").read_text()
     assert "broken" in summary and "could not be read" in summary
+    assert "killer" in summary and "was killed" in summary
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,22 +192,58 @@ def grade_assignment(
         for student, name, source, submitted in jobs_list
     ]
     jobs = jobs or min(len(work) or 1, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(_grade_one, work)
-        if progress:
-            from tqdm import tqdm
-
-            results = tqdm(results, total=len(work), desc=f"grading {assignment}", unit="nb")
-        for (student, name, source, _submitted, *_), (row, text) in zip(work, results, strict=True):
-            if (student, name) in missing:
-                row.problems = [f"no {name}.ipynb submitted; graded as blank"]
-            if text is not None:
-                try:
-                    _record(paths, assignment, student, name, text, Path(source))
-                except Exception as exc:  # noqa: BLE001
-                    row.problems.append(f"recording failed: {type(exc).__name__}: {exc}")
-            rows.append(row)
+    results = _run_all(work, jobs, f"grading {assignment}" if progress else None)
+    for index, (student, name, source, *_rest) in enumerate(work):
+        row, text = results[index]
+        if (student, name) in missing:
+            row.problems = [f"no {name}.ipynb submitted; graded as blank"]
+        if text is not None:
+            try:
+                _record(paths, assignment, student, name, text, Path(source))
+            except Exception as exc:  # noqa: BLE001
+                row.problems.append(f"recording failed: {type(exc).__name__}: {exc}")
+        rows.append(row)
     return rows
+
+
+def _run_all(work: list[tuple], jobs: int, label: str | None) -> dict[int, tuple]:
+    """Grade every job in a process pool; survive a submission that kills its grading process.
+
+    If the pool breaks (a grading process was killed, for example by learner code run without
+    a sandbox), the unfinished jobs are graded again one at a time; a job that breaks a pool of
+    one process is scored as failed, and the others go on.
+    """
+    bar = None
+    if label:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(work), desc=label, unit="nb")
+    results: dict[int, tuple] = {}
+    pending = list(range(len(work)))
+    isolate = False
+    while pending:
+        with ProcessPoolExecutor(max_workers=1 if isolate else jobs) as pool:
+            futures = [(i, pool.submit(_grade_one, work[i])) for i in pending]
+            for i, future in futures:
+                try:
+                    results[i] = future.result()
+                except BrokenProcessPool:
+                    if isolate:
+                        student, name = work[i][0], work[i][1]
+                        row = GradedNotebook(student, name)
+                        row.problems.append(
+                            "the grading process was killed while this notebook was graded; "
+                            "scored 0"
+                        )
+                        results[i] = (row, None)
+                    break
+                if bar is not None:
+                    bar.update(1)
+        pending = [i for i in pending if i not in results]
+        isolate = True
+    if bar is not None:
+        bar.close()
+    return results
 
 
 def summary(rows: list[GradedNotebook]) -> str:

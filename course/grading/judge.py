@@ -696,9 +696,6 @@ def grade_notebook(
     redact = _Redactor(source)
     api = graded_api(source)
     judge_cells = _judge_setup_cells(source)
-    # map merged cells back to source indexes of locked cells the judge runs
-    src_index = {id(c): i for i, c in enumerate(source.cells)}
-    del src_index
     judge_locked_sources = {source.cells[i].source for i in judge_cells}
 
     workdir = Path(workdir)
@@ -714,8 +711,7 @@ def grade_notebook(
         return deadline - time.monotonic()
 
     def new_worker() -> Worker:
-        w = Worker(workdir, launcher, limits)
-        return w
+        return Worker(workdir, launcher, limits)
 
     def ensure_worker() -> Worker | None:
         nonlocal worker
@@ -727,7 +723,11 @@ def grade_notebook(
         for _attempt in range(3):
             if remaining() <= 0:
                 return None
-            w = new_worker()
+            try:
+                w = new_worker()
+            except Exception as exc:  # noqa: BLE001 - the launcher failed: no learner code runs
+                problems.append(f"the learner's process could not be started: {exc}")
+                return None
             ok = True
             for src in list(completed):
                 try:
@@ -897,6 +897,7 @@ def grade_notebook(
     finally:
         if worker is not None:
             worker.stop()
+    problems = list(dict.fromkeys(problems))  # the same trouble once, in order
     return NotebookResult(nb, results, problems, time.monotonic() - started)
 
 

@@ -401,6 +401,12 @@ class Endpoint:
             self._close(f"protocol error: {exc}")
         except OSError as exc:
             self._close(f"read failed: {exc}")
+        finally:
+            self._close("the reader stopped")
+            try:
+                self._rfile.close()
+            except OSError:
+                pass
 
     def _dispatch(self, message: Any) -> None:
         if not isinstance(message, tuple) or not message:
