@@ -90,20 +90,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from course.grading.driver import grade_assignment, summary
-    from course.grading.sandbox import default_launcher
 
     root = _root(args.root)
-    launcher = default_launcher()  # bubblewrap; the unsandboxed fallback says what it risks
-    warning = getattr(launcher, "warning", "")
-    if warning:
-        print(warning, file=sys.stderr)
     try:
         rows = grade_assignment(
             root,
             args.assignment,
             [args.student] if args.student else None,
             jobs=args.jobs,
-            launcher=launcher,
             hidden_feedback=args.hidden_feedback,
             progress=not args.quiet,
         )
@@ -111,7 +105,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(summary(rows))
-    print(f"sandbox: {launcher.name}" + (f"\n{warning}" if warning else ""))
     return 0
 
 
