@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -300,6 +301,7 @@ class GradebookRecorder:
 
     def __call__(self, sub: Submission, graded: GradedNotebook) -> None:
         from nbgrader.api import Gradebook
+        from sqlalchemy.exc import SAWarning
 
         from course.grading.driver import _record
 
@@ -307,7 +309,9 @@ class GradebookRecorder:
             return
         stamp = self.paths.submitted / sub.student / sub.assignment / "timestamp.txt"
         timestamp = stamp.read_text(errors="replace").strip() if stamp.is_file() else None
-        with Gradebook(self.db_url) as gb:
+        with warnings.catch_warnings(), Gradebook(self.db_url) as gb:
+            # nbgrader's own autoflush notices when a student's first submission is created
+            warnings.simplefilter("ignore", category=SAWarning)
             gb.update_or_create_student(sub.student)
             try:
                 kwargs = {"timestamp": timestamp} if timestamp else {}
