@@ -7,6 +7,7 @@ python -m course release    # regenerate exercises/ from solutions/ (nbgrader)
 python -m course sync       # pair notebooks with their .pct.py scripts, clear outputs
 python -m course lock       # re-pin requirements.lock and environment.yml
 python -m course grade A    # grade submitted/*/A with the trusted judge, into nbgrader's gradebook
+python -m course edition OUT  # build the learner edition (no solutions, hidden tests, mutants)
 """
 
 from __future__ import annotations
@@ -121,6 +122,18 @@ def cmd_lock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_edition(args: argparse.Namespace) -> int:
+    from course.authoring.edition import build_edition
+
+    try:
+        files = build_edition(_root(args.root), Path(args.out))
+    except (ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"learner edition: {len(files)} files in {args.out}")
+    return 0
+
+
 BENCHMARKS = ("columnar", "timeseries", "channels", "concurrency", "grading")
 
 
@@ -165,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         default="case",
         help="a failing hidden test shows its check's message (case) or only that it failed",
     )
+    edition = sub.add_parser("edition", help="build the learner edition in a new folder")
+    edition.add_argument("out", help="new or empty folder outside the repository")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
     bench.add_argument("module", choices=BENCHMARKS, help="which module's benchmark")
     bench.add_argument(
@@ -180,5 +195,6 @@ def main(argv: list[str] | None = None) -> int:
         "lock": cmd_lock,
         "grade": cmd_grade,
         "bench": cmd_bench,
+        "edition": cmd_edition,
     }
     return commands[args.command](args)
