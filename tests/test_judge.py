@@ -460,7 +460,7 @@ def test_hidden_feedback_says_only_what_the_mode_allows(tmp_path, mode):
     if mode == "exercise":
         assert error.evalue == HIDDEN_FAILED
     else:
-        assert "mean_of_valid(" in error.evalue and "expected 1.0" in error.evalue
+        assert "mean_of_valid(" in error.evalue and "result" in error.evalue
     assert error.traceback == [f"{error.ename}: {error.evalue}"]
 
 
