@@ -96,14 +96,24 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from course.grading.driver import grade_assignment, summary
+    from course.grading.sandbox import SandboxUnavailable, launcher_by_name
 
     root = _root(args.root)
+    try:
+        launcher = launcher_by_name(args.sandbox)
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    warning = getattr(launcher, "warning", "")
+    if warning:
+        print(warning, file=sys.stderr)
     try:
         rows = grade_assignment(
             root,
             args.assignment,
             [args.student] if args.student else None,
             jobs=args.jobs,
+            launcher=launcher,
             hidden_feedback=args.hidden_feedback,
             progress=not args.quiet,
         )
@@ -172,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--student", help="only this student")
     grade.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    grade.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "none"),
+        default="auto",
+        help="run each submission in bubblewrap (auto: when it works here, else warn)",
+    )
     grade.add_argument(
         "--hidden-feedback",
         choices=("case", "exercise"),

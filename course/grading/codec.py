@@ -2,8 +2,9 @@
 
 Values: None, bool, int (any size), float (nan, inf and -0.0 kept), str, bytes, bytearray (kept
 apart from bytes, as course.check keeps it), list, tuple, dict (any keys of these kinds), pyarrow
-Array / ChunkedArray / RecordBatch / Table (Arrow IPC, validated on decode), and *handles*: references to an object that stays in one process (a learner function,
-a learner object, a judge callback). Anything else is sent as a handle, never as an object.
+Array / ChunkedArray / RecordBatch / Table (Arrow IPC, validated on decode), and *handles*:
+references to an object that stays in one process (a learner function, a learner object, a judge
+callback). Anything else is sent as a handle, never as an object.
 
 - A subclass is read through its base type (``list.__iter__``, ``float.__float__``...), so a list
   subclass whose ``__eq__`` lies arrives as a real ``list``; nothing the sender defines runs on
