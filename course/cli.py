@@ -13,6 +13,7 @@ python -m course edition OUT  # build the learner edition (no solutions, hidden 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -99,6 +100,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from course.grading.sandbox import SandboxUnavailable, launcher_by_name
 
     root = _root(args.root)
+    # nbgrader's gradebook runs the `alembic` command: find it beside this Python even when the
+    # environment is not activated.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
     try:
         launcher = launcher_by_name(args.sandbox)
     except SandboxUnavailable as exc:
