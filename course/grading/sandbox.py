@@ -352,8 +352,9 @@ class BwrapLauncher:
         cmd += ["--proc", "/proc", "--dev", "/dev"]
         cmd += ["--perms", "1777", "--size", str(self.tmp_bytes), "--tmpfs", "/tmp"]
         # bwrap copies the host's modes for the folders it creates (/root is 0700): open them up
+        # (folders under /tmp too: the course may live there, and the private /tmp hides it)
         for folder in _ancestors([*binds, workdir]):
-            if not folder.is_relative_to("/tmp"):
+            if folder != Path("/tmp"):
                 cmd += ["--perms", "0755", "--dir", str(folder)]
         for path in binds:
             cmd += ["--ro-bind", str(path), str(path)]
