@@ -137,7 +137,10 @@ def _public_text(root: Path) -> str:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and path.suffix in (".ipynb", ".py", ".toml", ".md"):
                 if not str(path.relative_to(root)).startswith(EXCLUDE_PREFIXES):
-                    chunks.append(path.read_text(encoding="utf-8", errors="replace"))
+                    if path.suffix == ".ipynb":  # the cells' text, not JSON with its escapes
+                        chunks.extend(cell.source for cell in read(path).cells)
+                    else:
+                        chunks.append(path.read_text(encoding="utf-8", errors="replace"))
     return " ".join(" ".join(chunk.split()) for chunk in chunks)
 
 
