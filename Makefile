@@ -1,52 +1,68 @@
 # Two commands do everything: `make lab` (open the course) and `make test` (run every test).
-# Both create .venv with Python 3.11 if needed and install the pinned set from requirements.lock.
+# Both create .venv with Python 3.11 if needed. `make lab` installs the learner set
+# (requirements.lock); `make test` adds the test and authoring tools (requirements-dev.lock).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LEARNER := $(VENV)/.installed-learner
+DEV := $(VENV)/.installed-dev
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 START := notebooks/00-orientation/01-welcome.ipynb
 LAB_ARGS ?=
+# `make lab` sets up a git filter that keeps notebook outputs out of git (see .gitattributes);
+# GIT_FILTER=no skips it.
+GIT_FILTER ?= yes
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test release sync lock check mutants lint clean help
+.PHONY: lab test release sync lock check mutants lint clean help git-filter
 
 help:
-	@echo "make lab      open the course in JupyterLab (installs on first run)"
-	@echo "make test     install if needed, then run the whole test suite"
+	@echo "make lab      open the course in JupyterLab (installs the learner set on first run)"
+	@echo "make test     install the test tools too if needed, then run the whole test suite"
 	@echo "make release  regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make sync     pair notebooks with their .pct.py scripts and clear outputs"
-	@echo "make lock     re-pin requirements.lock and environment.yml from requirements.in"
+	@echo "make lock     re-pin requirements.lock, requirements-dev.lock and environment.yml"
 
-$(STAMP): requirements.lock pyproject.toml postBuild
+$(LEARNER): requirements.lock pyproject.toml postBuild $(wildcard lab-config/*.json lab-config/*/*.json)
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version.split()[0] + "; set PYTHON=/path/to/python3.11"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PIP) -r requirements.lock
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash postBuild
-	touch $(STAMP)
+	touch $(LEARNER)
 
-lab: $(STAMP)
+$(DEV): $(LEARNER) requirements-dev.lock
+	$(PIP) -r requirements-dev.lock
+	touch $(DEV)
+
+git-filter:
+	@if [ "$(GIT_FILTER)" != no ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.notebook-outputs.clean \
+	    '[ -x .venv/bin/python ] && exec .venv/bin/python -m course.authoring.gitfilter || exec cat'; \
+	fi
+
+lab: $(LEARNER) git-filter
 	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(START) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest -n 2
 
-check: $(STAMP)
+check: $(DEV)
 	$(BIN)/python -m course check
 
-mutants: $(STAMP)
+mutants: $(DEV)
 	$(BIN)/python -m course mutants
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check course tests notebooks solutions nbgrader_config.py
 
-release: $(STAMP)
+release: $(DEV)
 	$(BIN)/python -m course release
 
-sync: $(STAMP)
+sync: $(DEV)
 	$(BIN)/python -m course sync
 
-lock: $(STAMP)
+lock: $(DEV)
 	$(BIN)/python -m course lock
 
 clean:

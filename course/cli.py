@@ -7,11 +7,13 @@ python -m course release    # regenerate exercises/ from solutions/ (nbgrader)
 python -m course sync       # pair notebooks with their .pct.py scripts, clear outputs
 python -m course lock       # re-pin requirements.lock and environment.yml
 python -m course grade A    # grade submitted/*/A with the trusted judge, into nbgrader's gradebook
+python -m course edition OUT  # build the learner edition (no solutions, hidden tests, mutants)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,11 +34,14 @@ def _root(arg: str | None) -> Path:
         raise SystemExit(f"error: {exc}") from None
 
 
-def _report_problems(root: Path, heading: str) -> bool:
-    """Run the authoring checks; print any problems under ``heading``. True if there were any."""
+def _report_problems(root: Path, heading: str, skip: str | None = None) -> bool:
+    """Run the authoring checks; print any problems under ``heading``. True if there were any.
+
+    Problems in files under ``skip`` (a folder the command replaces) are left out.
+    """
     from course.authoring.lint import check_repo
 
-    problems = check_repo(root)
+    problems = [p for p in check_repo(root) if not (skip and p.where.startswith(skip))]
     if problems:
         print(heading.format(count=len(problems)), file=sys.stderr)
         for problem in problems:
@@ -69,12 +74,15 @@ def cmd_mutants(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from course.authoring.release import generate_release
+    from course.authoring.release import release
 
     root = _root(args.root)
-    if _report_problems(root, "not releasing; fix these first:"):
+    # exercises/ is regenerated (learner work in it is set aside first), so its state is no reason
+    # to refuse.
+    if _report_problems(root, "not releasing; fix these first:", skip="exercises/"):
         return 1
-    print(f"released to {generate_release(root).relative_to(root)}/")
+    for line in release(root):
+        print(line)
     return 0
 
 
@@ -89,14 +97,27 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from course.grading.driver import grade_assignment, summary
+    from course.grading.sandbox import SandboxUnavailable, launcher_by_name
 
     root = _root(args.root)
+    # nbgrader's gradebook runs the `alembic` command: find it beside this Python even when the
+    # environment is not activated.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    try:
+        launcher = launcher_by_name(args.sandbox)
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    warning = getattr(launcher, "warning", "")
+    if warning:
+        print(warning, file=sys.stderr)
     try:
         rows = grade_assignment(
             root,
             args.assignment,
             [args.student] if args.student else None,
             jobs=args.jobs,
+            launcher=launcher,
             hidden_feedback=args.hidden_feedback,
             progress=not args.quiet,
         )
@@ -111,7 +132,19 @@ def cmd_lock(args: argparse.Namespace) -> int:
     from course.authoring.lock import write_lock
 
     write_lock(_root(args.root))
-    print("wrote requirements.lock and environment.yml")
+    print("wrote requirements.lock, requirements-dev.lock and environment.yml")
+    return 0
+
+
+def cmd_edition(args: argparse.Namespace) -> int:
+    from course.authoring.edition import build_edition
+
+    try:
+        files = build_edition(_root(args.root), Path(args.out))
+    except (ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"learner edition: {len(files)} files in {args.out}")
     return 0
 
 
@@ -145,18 +178,28 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("release", help="regenerate exercises/ from solutions/ with nbgrader")
     sync = sub.add_parser("sync", help="pair notebooks with .pct.py scripts and clear outputs")
     sync.add_argument("paths", nargs="*", help="only these notebooks or scripts")
-    sub.add_parser("lock", help="re-pin requirements.lock and environment.yml")
+    sub.add_parser(
+        "lock", help="re-pin requirements.lock, requirements-dev.lock and environment.yml"
+    )
     grade = sub.add_parser("grade", help="grade submissions with the trusted judge (nbgrader)")
     grade.add_argument("assignment", help="e.g. 01-columnar")
     grade.add_argument("--student", help="only this student")
     grade.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     grade.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "none"),
+        default="auto",
+        help="run each submission in bubblewrap (auto: when it works here, else warn)",
+    )
+    grade.add_argument(
         "--hidden-feedback",
         choices=("case", "exercise"),
         default="case",
         help="a failing hidden test shows its check's message (case) or only that it failed",
     )
+    edition = sub.add_parser("edition", help="build the learner edition in a new folder")
+    edition.add_argument("out", help="new or empty folder outside the repository")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")
     bench.add_argument("module", choices=BENCHMARKS, help="which module's benchmark")
     bench.add_argument(
@@ -172,5 +215,6 @@ def main(argv: list[str] | None = None) -> int:
         "lock": cmd_lock,
         "grade": cmd_grade,
         "bench": cmd_bench,
+        "edition": cmd_edition,
     }
     return commands[args.command](args)

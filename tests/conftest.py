@@ -16,6 +16,30 @@ def root() -> Path:
     return ROOT
 
 
+#: Test modules whose tests share one expensive module or session fixture (a graded nbgrader
+#: course, a JupyterLab server): under xdist each goes whole to one worker, so the fixture runs
+#: once, not once per worker. Every other test is scheduled on its own, as with `--dist load`.
+SHARED_FIXTURE_MODULES = ("tests/test_roundtrip.py", "tests/test_lab.py", "tests/test_browser.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N` (xdist's "load"): keep each module of SHARED_FIXTURE_MODULES on one worker.
+
+    (xdist's ``xdist_group``/``--dist loadgroup`` does not group under pytest 9.2, which no longer
+    lets xdist rename test ids; this scheduler groups by module path instead.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in SHARED_FIXTURE_MODULES else nodeid
+
+    return SharedFixtureScheduling(config, log)
+
+
 def pytest_runtest_logreport(report):
     """Collect mutant results (sent from xdist workers as user_properties)."""
     if report.when == "call":

@@ -1,12 +1,17 @@
-"""One pinned set for make, CI and Binder; Binder builds from environment.yml and postBuild."""
+"""Two pinned sets: learners' (make lab, Binder) and the tests' (make test, CI), which agree on
+every version they share; Binder builds from environment.yml and postBuild."""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import subprocess
 import sys
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
+import nbformat
 import yaml
 
 from course.authoring.lock import environment_yml, lock_lines
@@ -29,17 +34,81 @@ def test_environment_pins_python_311_and_exact_versions():
     assert pip == lock_lines(ROOT / "requirements.lock")
     assert all(re.match(r"^[A-Za-z0-9_.\-\[\]]+==[^=\s;]+( ;.*)?$", line) for line in pip), pip
     names = {line.split("==")[0].lower() for line in pip}
-    for needed in ("jupyterlab", "nbgrader", "matplotlib", "pyarrow", "cryptography", "pytest"):
+    for needed in ("jupyterlab", "nbgrader", "matplotlib", "pyarrow", "cryptography", "jupytext"):
         assert needed in names
     assert "nbgrader==0.9.6" in pip
     assert any(line.startswith("jupyterlab==4.") for line in pip)
+
+
+def _pins(lock: str) -> dict[str, str]:
+    return {line.split("==")[0].lower(): line for line in lock_lines(ROOT / lock) if "==" in line}
+
+
+def test_learners_get_no_test_or_authoring_tools():
+    learner = _pins("requirements.lock")
+    for tool in ("pytest", "pytest-xdist", "ruff", "uv", "playwright", "jupyter-repo2docker"):
+        assert tool not in learner, f"{tool} is for tests: move it to requirements-dev.in"
+
+
+def test_dev_lock_is_the_learner_lock_plus_tools():
+    learner, dev = _pins("requirements.lock"), _pins("requirements-dev.lock")
+    differ = [f"{learner[n]} vs {dev.get(n)}" for n in learner if dev.get(n) != learner[n]]
+    assert not differ, "the locks disagree; run `make lock`: " + ", ".join(differ)
+    for tool in ("pytest", "pytest-xdist", "ruff", "hypothesis", "playwright"):
+        assert tool in dev
+    assert "-r requirements.in" in (ROOT / "requirements-dev.in").read_text()
+    assert "-c requirements.lock" in (ROOT / "requirements-dev.in").read_text()
+
+
+def _imports(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # IPython magics: not imports
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_learner_lock_has_everything_learners_import():
+    """What lectures, released exercises and the learner-facing package import is installed
+    by `make lab` and on Binder (hidden tests run where the instructor grades)."""
+    modules: set[str] = set()
+    for path in sorted((ROOT / "notebooks").glob("*/*.ipynb")) + sorted(
+        (ROOT / "exercises").glob("*/*.ipynb")
+    ):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                modules |= _imports(cell.source)
+    support = [ROOT / "course" / "learner"] + [
+        p
+        for p in (ROOT / "course").iterdir()
+        if p.is_dir() and p.name not in ("authoring", "grading")
+    ]
+    for folder in support:
+        for path in folder.rglob("*.py"):
+            modules |= _imports(path.read_text(encoding="utf-8"))
+    learner = _pins("requirements.lock")
+    dists = packages_distributions()
+    missing = []
+    for module in sorted(modules - set(sys.stdlib_module_names) - {"course", "__future__"}):
+        names = {d.lower().replace("_", "-") for d in dists.get(module, [module])}
+        if not names & {n.replace("_", "-") for n in learner}:
+            missing.append(f"{module} ({', '.join(sorted(names))})")
+    assert not missing, "learners import these but requirements.in lacks them: " + ", ".join(
+        missing
+    )
 
 
 def test_installed_versions_match_the_lock():
     from importlib.metadata import PackageNotFoundError, version
 
     wrong = []
-    for line in lock_lines(ROOT / "requirements.lock"):
+    for line in lock_lines(ROOT / "requirements-dev.lock"):
         if ";" in line and "linux" not in line and "python_full_version" not in line:
             continue  # a marker for another platform
         name, pinned = line.split(";")[0].strip().split("==")
@@ -73,9 +142,23 @@ def test_repo2docker_picks_environment_yml_and_postbuild():
 def test_postbuild_stops_on_error_and_keeps_validate():
     text = (ROOT / "postBuild").read_text()
     assert "set -euo pipefail" in text or "set -e" in text
-    assert "validate" not in text.split("for plugin in")[1].split("\n")[0]
+    plugins = re.search(r"for plugin in \((.*?)\)", text).group(1)
+    assert "validate" not in plugins
     for instructor_only in ("formgrader", "create-assignment", "course-list", "assignment-list"):
-        assert instructor_only in text
+        assert f'"{instructor_only}"' in plugins
+    assert '"menu"' in plugins  # nbgrader's menu holds only instructor items
+    assert '"nbgrader.server_extensions.validate_assignment"' not in text
+    assert '"course.lab": True' in text
+    assert "lab-config/" in text
+
+
+def test_lab_settings_hide_twins_and_news():
+    server = json.loads((ROOT / "lab-config/jupyter_server_config.json").read_text())
+    assert "*.pct.py" in server["ContentsManager"]["hide_globs"]
+    assert server["ContentsManager"]["pre_save_hook"] == "course.lab.strip_lecture_outputs"
+    overrides = json.loads((ROOT / "lab-config/lab/overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"checkForUpdates": False, "fetchNews": "false"}
 
 
 def test_learner_environment_has_validate_but_no_formgrader():
@@ -85,6 +168,7 @@ def test_learner_environment_has_validate_but_no_formgrader():
     listing = labext.stdout + labext.stderr
     disabled = listing.split("Disabled extensions:")[1] if "Disabled extensions:" in listing else ""
     assert "@jupyter/nbgrader:formgrader" in disabled
+    assert "@jupyter/nbgrader:menu" in disabled
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
     server = subprocess.run(
         [str(BIN / "jupyter"), "server", "extension", "list"], capture_output=True, text=True
@@ -94,5 +178,7 @@ def test_learner_environment_has_validate_but_no_formgrader():
     assert re.search(r"nbgrader.server_extensions.formgrader\s+disabled", text), text
 
 
-def test_ci_runs_make_test():
-    assert "make test" in (ROOT / ".ci/run").read_text()
+def test_ci_installs_the_browser_and_runs_make_test():
+    text = (ROOT / ".ci/run").read_text()
+    assert "make test" in text
+    assert re.search(r"apt-get install .*chromium", text)

@@ -1,4 +1,7 @@
-"""`make lab` serves JupyterLab on the course, with a working Validate and no formgrader."""
+"""`make lab` serves JupyterLab on the course, with a working Validate and no formgrader.
+
+(tests/test_browser.py drives the same server from a real browser.)
+"""
 
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ def lab():
     port = free_port()
     args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN}"
     proc = subprocess.Popen(
-        ["make", "-s", "lab", f"LAB_ARGS={args}"],
+        # GIT_FILTER=no: a test must not change the repository's git configuration.
+        ["make", "-s", "lab", f"LAB_ARGS={args}", "GIT_FILTER=no"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -79,6 +83,7 @@ def test_lab_opens_with_validate_but_without_instructor_plugins(lab):
     disabled = json.loads(page.split('"disabledExtensions": ')[1].split("]")[0] + "]")
     assert "@jupyter/nbgrader:formgrader" in disabled
     assert "@jupyter/nbgrader:create-assignment" in disabled
+    assert "@jupyter/nbgrader:menu" in disabled  # it would be empty
     assert not [d for d in disabled if "validate" in d]
     top = json.loads(get(f"{lab}/api/contents?token={TOKEN}"))
     assert {"notebooks", "exercises"} <= {item["name"] for item in top["content"]}
@@ -102,3 +107,19 @@ def test_validate_reports_the_untouched_release_and_passes_the_solution(lab):
 def test_validate_refuses_paths_outside_the_course(lab):
     status, _ = validate(lab, "../../../../etc/hostname")
     assert status == 403
+
+
+@pytest.mark.slow
+def test_validate_on_a_lecture_says_there_is_nothing_to_validate(lab):
+    # course.lab answers without running the lecture (nbgrader would run it, then say "Success").
+    status, result = validate(lab, "notebooks/01-columnar/04-parquet.ipynb")
+    assert status == 200 and result["success"] is False, result
+    assert "nothing to validate" in result["value"] and "exercises/" in result["value"]
+
+
+@pytest.mark.slow
+def test_file_browser_hides_the_jupytext_twins(lab):
+    listing = json.loads(get(f"{lab}/api/contents/notebooks/01-columnar?token={TOKEN}"))
+    names = {item["name"] for item in listing["content"]}
+    assert "04-parquet.ipynb" in names
+    assert not [n for n in names if n.endswith(".pct.py")], names

@@ -43,3 +43,29 @@ def test_every_module_has_notebooks():
     assignments = {p.parent.name for p in NOTEBOOKS if p.parts[-3] == "solutions"}
     assert "00-orientation" in modules
     assert modules >= assignments, "every assignment needs lecture notebooks of the same name"
+
+
+def test_kernels_talk_over_private_ipc_sockets(tmp_path):
+    """No TCP ports: parallel kernel starts (xdist workers, mutants) cannot be handed the same
+    port in the window between jupyter_client choosing it and the kernel binding it."""
+    import json
+    import os
+
+    import nbformat
+
+    from course.grading.scoring import STARTUP_TIMEOUT, execute
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import sys\nprint(open(sys.argv[sys.argv.index('-f') + 1]).read())"
+            )
+        ]
+    )
+    execute(nb, tmp_path)
+    info = json.loads(nb.cells[0].outputs[0].text)
+    if os.name != "nt":
+        assert info["transport"] == "ipc"
+        assert os.path.basename(os.path.dirname(info["ip"])).startswith("course-k-")
+        assert not os.path.exists(os.path.dirname(info["ip"])), "socket folder left behind"
+    assert STARTUP_TIMEOUT >= 180

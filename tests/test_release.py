@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import re
+import subprocess
 
 import pytest
 
@@ -16,7 +17,7 @@ from course.authoring.notebook_model import (
     read,
     region_lines,
 )
-from course.authoring.release import generate_release
+from course.authoring.release import BACKUP_DIR, generate_release, set_aside_learner_work
 from tests.conftest import ROOT
 
 
@@ -71,3 +72,55 @@ def test_release_notebooks_are_committed_clean():
     for path in notebooks_in(ROOT, ("exercises",)):
         for cell in read(path).cells:
             assert not cell.get("outputs"), path
+
+
+def _tree(folder, files: dict[str, str]):
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+
+
+def _git(root, *args):
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_release_sets_aside_learner_work_and_replaces_the_rest(tmp_path):
+    root, fresh = tmp_path / "repo", tmp_path / "fresh"
+    _tree(root, {"exercises/a/answered.ipynb": "v1", "exercises/a/stale.ipynb": "v1"})
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "release v1")
+    _tree(root, {"exercises/a/answered.ipynb": "learner answers", "exercises/a/notes.txt": "mine"})
+    _tree(root, {"exercises/a/.ipynb_checkpoints/answered-checkpoint.ipynb": "saved"})
+    _tree(fresh, {"a/answered.ipynb": "v2", "a/stale.ipynb": "v2"})
+    backup, moved = set_aside_learner_work(root, fresh)
+    assert sorted(moved) == [
+        "a/.ipynb_checkpoints/answered-checkpoint.ipynb",
+        "a/answered.ipynb",
+        "a/notes.txt",
+    ]
+    assert backup.parent == root / BACKUP_DIR
+    assert (backup / "a/answered.ipynb").read_text() == "learner answers"
+    assert (backup / "a/notes.txt").read_text() == "mine"
+    # The stale release file is in git as it is: replacing it loses nothing, so it stays put.
+    assert (root / "exercises/a/stale.ipynb").read_text() == "v1"
+    # A second run finds nothing in the way.
+    assert set_aside_learner_work(root, fresh) == (None, [])
+
+
+def test_release_outside_git_sets_aside_everything_that_differs(tmp_path):
+    root, fresh = tmp_path / "repo", tmp_path / "fresh"
+    _tree(root, {"exercises/a/x.ipynb": "answers", "exercises/a/same.ipynb": "v2"})
+    _tree(fresh, {"a/x.ipynb": "v2", "a/same.ipynb": "v2"})
+    backup, moved = set_aside_learner_work(root, fresh)
+    assert moved == ["a/x.ipynb"]
+    assert (backup / "a/x.ipynb").read_text() == "answers"
+
+
+def test_backups_are_ignored_by_git():
+    assert f"{BACKUP_DIR}/" in (ROOT / ".gitignore").read_text().splitlines()

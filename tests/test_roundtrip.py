@@ -2,7 +2,11 @@
 
 For every assignment: the solution submitted as a learner scores full marks on every autograded
 cell, the untouched release scores zero, a wrong submission loses points, and the generated
-feedback shows no hidden test, tracebacks included.
+feedback shows no hidden test, tracebacks included. nbgrader's log stays free of the noise the
+course's configuration removes, and still warns about a test cell a learner edited.
+
+One course is graded once per test session (tests/conftest.py keeps this module on one xdist
+worker).
 """
 
 from __future__ import annotations
@@ -32,13 +36,20 @@ from tests.conftest import ROOT
 
 NBGRADER = str(Path(sys.executable).with_name("nbgrader"))  # nbgrader calls alembic from PATH
 STUDENTS = ("solution", "blank", "wrong")
+#: The wrong submission also edits this line into its first public test cell (nbgrader restores
+#: the cell, so grades are unchanged): the checksum warning must still name that cell.
+EDIT = "# a learner edited this test cell"
+
+pytestmark = pytest.mark.slow
 
 
-def nbgrader(course: Path, *args: str) -> None:
+def nbgrader(course: Path, *args: str) -> str:
+    """Run an nbgrader command in ``course``; return its log (stdout and stderr)."""
     done = subprocess.run(
         [NBGRADER, *args], cwd=course, capture_output=True, text=True, env=venv_env()
     )
     assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
 
 
 def strip_markers(source: str) -> str:
@@ -63,7 +74,18 @@ def submission(release: Path, source: Path, student: str, assignment: str) -> nb
     for cell in nb.cells:
         if is_answer(cell):
             cell.source = strip_markers(answers[cell.metadata.nbgrader["grade_id"]])
+    if student == "wrong":
+        edited_test_cell(nb).source += "\n" + EDIT
     return nb
+
+
+def edited_test_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The test cell the wrong submission edits: the first public one."""
+    return next(
+        c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-public")
+    )
 
 
 def visible_text(html_text: str) -> str:
@@ -76,10 +98,17 @@ def hidden_lines(source: Path) -> list[str]:
     return region_lines(read(source), HIDDEN_BEGIN, HIDDEN_END, min_length=16)
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+class Course(type(Path())):
+    """The scratch course folder, with the log of every nbgrader command run in it."""
+
+    log: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory) -> Course:
     """Grade three students on every assignment; return the scratch course folder."""
-    course = tmp_path_factory.mktemp("course")
+    course = Course(tmp_path_factory.mktemp("course"))
+    course.log = {}
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions", course / "solutions")
     for student in STUDENTS:
@@ -94,8 +123,10 @@ def graded(tmp_path_factory):
                 nbformat.write(
                     submission(release, source, student, assignment), str(folder / release.name)
                 )
-        nbgrader(course, "autograde", assignment, "--force")
-        nbgrader(course, "generate_feedback", assignment, "--force")
+        course.log[f"autograde {assignment}"] = nbgrader(course, "autograde", assignment, "--force")
+        course.log[f"generate_feedback {assignment}"] = nbgrader(
+            course, "generate_feedback", assignment, "--force"
+        )
     return course
 
 
@@ -113,7 +144,6 @@ def _notebooks():
     ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
 def test_solution_gets_full_marks(graded, assignment, notebook):
     grades = _grades(graded, assignment, notebook, "solution")
@@ -122,14 +152,12 @@ def test_solution_gets_full_marks(graded, assignment, notebook):
     assert not short, f"the solution lost points: {short}"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
 def test_untouched_release_gets_zero(graded, assignment, notebook):
     grades = _grades(graded, assignment, notebook, "blank")
     assert all(score == 0 for score, _ in grades.values()), grades
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
 def test_wrong_submission_loses_points_on_every_exercise(graded, assignment, notebook):
     grades = _grades(graded, assignment, notebook, "wrong")
@@ -138,7 +166,6 @@ def test_wrong_submission_loses_points_on_every_exercise(graded, assignment, not
         assert got < ex.points, f"{ex.answer_id}: the wrong answer kept {got}/{ex.points}"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
 def test_feedback_shows_no_hidden_test(graded, assignment, notebook):
     secret = hidden_lines(ROOT / "solutions" / assignment / f"{notebook}.ipynb")
@@ -162,3 +189,26 @@ def test_feedback_shows_no_hidden_test(graded, assignment, notebook):
         assert "check(" in text, "control: public test code should be visible in feedback"
         leaked = [line for line in secret if line in text]
         assert not leaked, f"feedback for {student} shows hidden test lines: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("assignment", assignments(ROOT))
+def test_grading_log_has_no_false_alarms_and_names_the_edited_cell(graded, assignment):
+    autograde = graded.log[f"autograde {assignment}"]
+    feedback = graded.log[f"generate_feedback {assignment}"]
+    for noise in ("SAWarning", "display_data_priority", "TCP without encryption"):
+        assert noise not in autograde + feedback, f"nbgrader still logs {noise!r}"
+    changed = re.findall(r"Attribute 'checksum' for cell (\S+) has changed", autograde)
+    edited = sorted(
+        edited_test_cell(read(nb)).metadata.nbgrader["grade_id"]
+        for nb in (graded / "exercises" / assignment).glob("*.ipynb")
+    )
+    # Only the wrong student's edited cells: untouched hidden-test cells are not reported.
+    assert sorted(changed) == edited, autograde
+
+
+@pytest.mark.parametrize(("assignment", "notebook"), _notebooks())
+def test_feedback_summary_names_each_exercise(graded, assignment, notebook):
+    page = (graded / "feedback" / "blank" / assignment / f"{notebook}.html").read_text()
+    assert ">Test cell<" not in page
+    for ex in exercises(read(ROOT / "solutions" / assignment / f"{notebook}.ipynb")):
+        assert f">{ex.answer_id}: public tests</a>" in page, ex.answer_id

@@ -1,9 +1,10 @@
 """The data-only wire format between the judge and the learner's worker process (no pickle).
 
-Values: None, bool, int (any size), float (nan, inf and -0.0 kept), str, bytes, list, tuple, dict
-(any keys of these kinds), pyarrow Array / ChunkedArray / RecordBatch / Table (Arrow IPC, validated
-on decode), and *handles*: references to an object that stays in one process (a learner function,
-a learner object, a judge callback). Anything else is sent as a handle, never as an object.
+Values: None, bool, int (any size), float (nan, inf and -0.0 kept), str, bytes, bytearray (kept
+apart from bytes, as course.check keeps it), list, tuple, dict (any keys of these kinds), pyarrow
+Array / ChunkedArray / RecordBatch / Table (Arrow IPC, validated on decode), and *handles*:
+references to an object that stays in one process (a learner function, a learner object, a judge
+callback). Anything else is sent as a handle, never as an object.
 
 - A subclass is read through its base type (``list.__iter__``, ``float.__float__``...), so a list
   subclass whose ``__eq__`` lies arrives as a real ``list``; nothing the sender defines runs on
@@ -48,7 +49,7 @@ _F64 = struct.Struct(">d")
 
 # tags
 _NONE, _TRUE, _FALSE = b"N", b"T", b"F"
-_INT, _FLOAT, _STR, _BYTES = b"i", b"f", b"s", b"b"
+_INT, _FLOAT, _STR, _BYTES, _BYTEARRAY = b"i", b"f", b"s", b"b", b"B"
 _LIST, _TUPLE, _DICT = b"l", b"t", b"d"
 _ARROW = b"A"
 _MINE, _YOURS = b"h", b"y"  # a handle owned by the sender / by the receiver
@@ -155,10 +156,12 @@ class _Encoder:
             out += _STR
             self._length(len(raw))
             out += raw
-        elif isinstance(value, (bytes, bytearray, memoryview)) and not isinstance(value, str):
+        elif isinstance(value, (bytes, bytearray)):
+            # bytearray is its own kind (course.check tells it from bytes), so it keeps its tag
+            mutable = isinstance(value, bytearray)
             raw = bytes(memoryview(value)) if type(value) is not bytes else value
             self._memoise(value)
-            out += _BYTES
+            out += _BYTEARRAY if mutable else _BYTES
             self._length(len(raw))
             out += raw
         elif isinstance(value, list):
@@ -278,10 +281,11 @@ class _Decoder:
                 raise CodecError(f"a string is not valid UTF-8: {exc}") from None
             self.memo.append(text)
             return text
-        if tag == _BYTES:
+        if tag in (_BYTES, _BYTEARRAY):
             raw = bytes(self._take(self._length()))
-            self.memo.append(raw)
-            return raw
+            made = bytearray(raw) if tag == _BYTEARRAY else raw
+            self.memo.append(made)
+            return made
         if tag == _LIST:
             n = self._count(1)
             items: list[Any] = []

@@ -699,7 +699,60 @@ def _describe_failure(exc: BaseException, hidden: bool, limits: Limits) -> tuple
     return "failed", name if not isinstance(exc, CheckFailed) else "CheckFailed", message
 
 
+@contextlib.contextmanager
+def _shared_tmp(workdir: Path) -> Iterator[Path]:
+    """While grading, the judge's temporary files live where the learner's process can see them.
+
+    Tests often write files (Parquet, say) into a temporary folder made by a setup cell and pass
+    their paths to the learner's functions. In the sandbox the learner sees only its working
+    folder (bound at the same path), under another user: so the judge's ``tempfile`` folder is
+    moved into it, folders made by ``mkdtemp`` are opened to that user, and the umask is 0 while
+    the judge's cells run. Files the learner writes there are read back by tests as untrusted
+    data, like every other answer.
+    """
+    shared = Path(workdir) / ".judge-tmp"
+    shared.mkdir(parents=True, exist_ok=True)
+    shared.chmod(0o777)
+    saved_dir, saved_mkdtemp = tempfile.tempdir, tempfile.mkdtemp
+
+    def mkdtemp(*args: Any, **kwargs: Any) -> str:
+        made = saved_mkdtemp(*args, **kwargs)
+        os.chmod(made, 0o777)
+        return made
+
+    tempfile.tempdir, tempfile.mkdtemp = str(shared), mkdtemp
+    saved_umask = os.umask(0)
+    try:
+        yield shared
+    finally:
+        os.umask(saved_umask)
+        tempfile.tempdir, tempfile.mkdtemp = saved_dir, saved_mkdtemp
+
+
 def grade_notebook(
+    source_nb: Path,
+    submission_nb: Path,
+    workdir: Path,
+    launcher: Launcher | None = None,
+    limits: Limits | None = None,
+    hidden_feedback: str = "case",
+    tests: Collection[str] | None = None,
+) -> NotebookResult:
+    """Grade one submitted notebook against its trusted source; see the module docstring.
+
+    ``workdir`` is an empty scratch folder for the worker (created if missing). Never raises for
+    anything the submission does: problems are reported in the result. ``tests`` (grade ids)
+    grades only those test cells and stops after the last of them (the mutant harness uses it);
+    the result then lists only those cells.
+    """
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    with _shared_tmp(Path(workdir)):
+        return _grade_notebook(
+            source_nb, submission_nb, workdir, launcher, limits, hidden_feedback, tests
+        )
+
+
+def _grade_notebook(
     source_nb: Path,
     submission_nb: Path,
     workdir: Path,

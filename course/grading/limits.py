@@ -37,7 +37,9 @@ class Limits:
 
     cell_seconds: float = 120.0  #: wall time for one learner cell or one test cell
     total_seconds: float = 900.0  #: wall time for the whole notebook
-    memory_bytes: int = 2 << 30  #: address space of the worker
+    #: address space of the worker: 2 GiB crashed a correct module 2 answer (pyarrow and
+    #: DataFusion reserve far more address space than they touch)
+    memory_bytes: int = 6 << 30
     output_bytes: int = 1 << 20  #: learner output kept per cell (the rest is dropped)
     file_bytes: int = 64 << 20  #: largest file the worker may write
     processes: int = 64  #: processes/threads the sandbox may hold

@@ -2,10 +2,18 @@
 
 Scores come from ``nbgrader.utils.determine_grade``: a test cell with an error output **or any
 stderr output** scores 0, a numeric last expression gives partial credit, otherwise full points.
+
+Kernels talk to us over Unix domain sockets in a private folder made for each run (``ipc``
+transport), not over TCP ports: jupyter_client chooses TCP ports by binding port 0 and releasing
+it, and the kernel binds it later, so two processes starting kernels at once (pytest-xdist
+workers, parallel mutant grading) can be handed the same port. Socket files in a folder of
+their own cannot collide. Start-up may take long on a loaded machine (:data:`STARTUP_TIMEOUT`).
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,28 +22,52 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
+from traitlets.config import Config
 
 from course.authoring.notebook_model import is_test, nbgrader_meta
 
-__all__ = ["execute", "score_cells", "run_and_score", "CELL_TIMEOUT"]
+__all__ = ["execute", "score_cells", "run_and_score", "CELL_TIMEOUT", "STARTUP_TIMEOUT"]
 
 #: Seconds a cell may run, the same as nbgrader's Execute.timeout in nbgrader_config.py.
 CELL_TIMEOUT = 120
+#: Seconds a kernel may take to start and answer (nbclient's default, 60, is too short for a
+#: 2-core machine busy with two test workers and their kernels).
+STARTUP_TIMEOUT = 300
+
+
+def kernel_config(sockets: Path) -> Config:
+    """Kernel-manager settings: ipc transport with its socket files under ``sockets``."""
+    config = Config()
+    if os.name != "nt":  # Windows has no ipc transport; TCP it is
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(sockets / "kernel")
+    return config
 
 
 def execute(nb: NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT) -> NotebookNode:
     """Execute ``nb`` in place in a fresh kernel started in ``cwd``, keeping errors as outputs."""
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=True,
-        # The kernel's own log (e.g. "running over TCP without encryption") is not cell output;
-        # keep it off the terminal so real messages stand out.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    client.execute(cwd=str(cwd))
+    # A short path: a Unix socket's path is limited to about 107 bytes.
+    with tempfile.TemporaryDirectory(prefix="course-k-") as sockets:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            startup_timeout=STARTUP_TIMEOUT,
+            kernel_name="python3",
+            allow_errors=True,
+            # The kernel's own log is not cell output; keep it off the terminal so real
+            # messages stand out.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            resources={"metadata": {"path": str(cwd)}},
+            config=kernel_config(Path(sockets)),
+        )
+        try:
+            client.execute(cwd=str(cwd))
+        finally:
+            # nbclient registers an exit hook before starting the kernel and forgets it when the
+            # start fails; run at exit, it fails on an assertion and hides the real error.
+            atexit.unregister(client._cleanup_kernel)
+            if client.km is not None and client.owns_km:
+                client._cleanup_kernel()
     return nb
 
 

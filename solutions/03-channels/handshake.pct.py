@@ -78,7 +78,7 @@ MAX_NONCE = 2**64 - 1  # reserved: never used to encrypt a message
 #
 # ```python
 # cs = CipherState("AESGCM", bytes(32))
-# cs.encrypt_with_ad(b"", b"hi").hex()  # -> 'a6ce61...' (2 bytes of ciphertext, 16 of tag)
+# cs.encrypt_with_ad(b"", b"hi").hex()  # -> 'a6cead145cef...' (2 bytes of ciphertext, 16 of tag)
 # cs.nonce()                            # -> 1
 # ```
 #

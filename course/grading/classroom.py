@@ -1,0 +1,479 @@
+"""Grade a whole class: every submission of an assignment, in parallel, sandboxed, summarised.
+
+:func:`grade_class` finds ``submitted/<student>/<assignment>/<notebook>.ipynb`` in an nbgrader
+course (source notebooks in ``solutions/<assignment>/``), grades each notebook with
+:func:`course.grading.judge.grade_notebook` in a pool of ``jobs`` judge processes (forked from a
+server that imported the heavy libraries once), each submission's code in its own sandbox, and
+writes:
+
+- ``autograded/<student>/<assignment>/<notebook>.ipynb``: the autograded notebook;
+- ``grading/<assignment>/<student>.json``: the per-student record: every notebook's score, the
+  score of each test cell with its status and message, what was stopped and why, and any problem
+  with the submission (missing, not a notebook, wrong file name, edited metadata, ...);
+- ``grading/<assignment>/summary.csv`` (and the table :func:`summary_table` prints): student,
+  notebook, score, max score, seconds, problems.
+
+Nothing a student submitted is moved or deleted, whatever it holds; one bad submission never
+stops the class. ``record`` (optional) is called in the parent process with each result, for
+example to write scores to nbgrader's gradebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course.grading.limits import Limits
+
+__all__ = [
+    "Submission",
+    "GradedNotebook",
+    "find_submissions",
+    "grade_class",
+    "summary_table",
+    "write_summary",
+    "PRELOAD",
+]
+
+#: Imported once by the pool's fork server, so every judge process starts warm.
+PRELOAD = ["course.grading.judge", "pyarrow", "pyarrow.compute", "pandas", "nbgrader.utils"]
+
+
+@dataclass
+class Submission:
+    """One notebook a student should have handed in, and what is wrong with it before grading."""
+
+    student: str
+    assignment: str
+    notebook: str  # the source notebook's file name, e.g. "warmup.ipynb"
+    path: Path | None  # None when the student handed in no such notebook
+    problem: str = ""
+
+
+@dataclass
+class GradedNotebook:
+    """The outcome for one submission notebook (plain data: it crosses process boundaries)."""
+
+    student: str
+    notebook: str
+    score: float
+    max_score: float
+    seconds: float
+    cells: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    autograded: str = ""  # path of the autograded notebook ("" if none was written)
+
+    @property
+    def stopped(self) -> list[str]:
+        """The test cells that were stopped (time limit, crashed process) and why."""
+        return [
+            f"{c['grade_id']}: {c['status']} ({c['message']})"
+            for c in self.cells
+            if c["status"] in ("timeout", "crashed", "not run")
+        ]
+
+
+def _notebook_problem(path: Path) -> str:
+    """Why ``path`` cannot be a notebook ('' if it reads as one)."""
+    try:
+        raw = path.read_bytes()[: 256 << 20]
+    except OSError as exc:
+        return f"{path.name} cannot be read ({exc.strerror})"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return f"{path.name} is not a notebook (not text: is it an image or an archive?)"
+    except json.JSONDecodeError as exc:
+        return f"{path.name} is not a notebook (invalid JSON at line {exc.lineno}: {exc.msg})"
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return f"{path.name} is JSON but not a notebook (it has no list of cells)"
+    return ""
+
+
+def find_submissions(
+    root: Path, assignment: str, students: Iterable[str] | None = None
+) -> list[Submission]:
+    """Every (student, notebook) pair to grade, with a clear problem for anything malformed."""
+    source = root / "solutions" / assignment
+    notebooks = sorted(p.name for p in source.glob("*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"no source notebooks in {source} (is {assignment!r} right?)")
+    submitted = root / "submitted"
+    wanted = sorted(set(students)) if students else None
+    if wanted is None:
+        found = (
+            sorted(p.name for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() else []
+        )
+        wanted = [s for s in found if (submitted / s / assignment).exists()]
+    result = []
+    for student in wanted:
+        folder = submitted / student / assignment
+        handed_in = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+        unexpected = [n for n in handed_in if n not in notebooks]
+        for name in notebooks:
+            path = folder / name
+            if not folder.is_dir():
+                result.append(
+                    Submission(
+                        student, assignment, name, None, f"no submission: {folder} does not exist"
+                    )
+                )
+            elif not path.is_file():
+                hint = (
+                    f"; found {', '.join(repr(n) for n in unexpected)}: if that is this notebook, "
+                    f"rename it to {name!r} (nothing was deleted)"
+                    if unexpected
+                    else ""
+                )
+                result.append(
+                    Submission(student, assignment, name, None, f"{name} is missing{hint}")
+                )
+            else:
+                result.append(Submission(student, assignment, name, path, _notebook_problem(path)))
+    return result
+
+
+# ---------------------------------------------------------------------------------- one job
+
+
+def _grade_one(
+    root: str, sub: Submission, launcher_name: str, limits: Limits, hidden_feedback: str
+) -> GradedNotebook:
+    """Grade one notebook (runs in a pool process); never raises for the submission's sake."""
+    from course.grading.judge import grade_notebook
+    from course.grading.sandbox import launcher_by_name
+
+    started = time.monotonic()
+    problems = [sub.problem] if sub.problem else []
+    source = Path(root) / "solutions" / sub.assignment / sub.notebook
+    out = Path(root) / "autograded" / sub.student / sub.assignment / sub.notebook
+    try:
+        launcher = launcher_by_name(launcher_name)
+        with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
+            submission = sub.path
+            if submission is None or sub.problem:
+                # graded as a blank notebook, so the class's records and gradebook stay complete
+                submission = Path(scratch) / "blank.ipynb"
+                nbformat.write(nbformat.v4.new_notebook(), str(submission))
+            result = grade_notebook(
+                source,
+                submission,
+                Path(scratch) / "work",
+                launcher=launcher,
+                limits=limits,
+                hidden_feedback=hidden_feedback,
+            )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(result.notebook, str(out))
+        problems += [p for p in result.problems if p not in problems]
+        cells = [asdict(c) for c in result.cells]
+        return GradedNotebook(
+            sub.student,
+            sub.notebook,
+            result.score,
+            result.max_score,
+            time.monotonic() - started,
+            cells,
+            problems,
+            str(out),
+        )
+    except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
+        problems.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
+        traceback.print_exc()
+        return GradedNotebook(
+            sub.student, sub.notebook, 0.0, 0.0, time.monotonic() - started, [], problems
+        )
+
+
+def _warm() -> None:
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+    except ValueError:  # no fork server on this platform
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm)
+
+
+def grade_class(
+    root: Path,
+    assignment: str,
+    students: Iterable[str] | None = None,
+    jobs: int | None = None,
+    launcher: str = "auto",
+    limits: Limits | None = None,
+    hidden_feedback: str = "case",
+    progress: bool = True,
+    record: Callable[[Submission, GradedNotebook], None] | None = None,
+) -> list[GradedNotebook]:
+    """Grade every submission of ``assignment`` (see the module docstring); results sorted."""
+    root = Path(root).resolve()
+    limits = limits or Limits()
+    subs = find_submissions(root, assignment, students)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(subs) or 1))
+    results: list[GradedNotebook] = []
+    if not subs:
+        return results
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(subs), desc=f"grading {assignment}", unit="nb", file=sys.stderr)
+    with _pool(jobs) as pool:
+        futures = {
+            pool.submit(_grade_one, str(root), sub, launcher, limits, hidden_feedback): sub
+            for sub in subs
+        }
+        for future in as_completed(futures):
+            sub = futures[future]
+            try:
+                graded = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. a pool process killed from outside
+                graded = GradedNotebook(
+                    sub.student, sub.notebook, 0.0, 0.0, 0.0, [], [f"grading failed: {exc!r}"]
+                )
+            if record is not None:
+                try:
+                    record(sub, graded)
+                except Exception as exc:  # noqa: BLE001 - report, and go on with the class
+                    graded.problems.append(f"recording the score failed: {exc}")
+            results.append(graded)
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    results.sort(key=lambda g: (g.student, g.notebook))
+    write_records(root, assignment, results)
+    return results
+
+
+# ------------------------------------------------------------------------------- gradebook
+
+
+class GradebookRecorder:
+    """Records each autograded notebook in nbgrader's gradebook, as ``nbgrader autograde`` does.
+
+    The student and submission are created or updated (with ``timestamp.txt`` when the exchange
+    left one), then :func:`course.grading.driver._record` (the judge's ``course grade``) stores
+    the autograded notebook with the release's checksums and runs nbgrader's own
+    ``SaveAutoGrades``. ``nbgrader generate_feedback``, ``export`` and formgrader then work on the
+    result unchanged. The assignment must be in the gradebook (``nbgrader generate_assignment``
+    puts it there). Any database nbgrader supports works (``c.CourseDirectory.db_url`` in
+    ``nbgrader_config.py``: SQLite by default, PostgreSQL for several graders).
+    """
+
+    def __init__(self, root: Path, assignment: str) -> None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        from course.grading.driver import course_paths
+
+        self.paths = course_paths(root)
+        self.db_url = self.paths.db_url
+        self.assignment = assignment
+        with Gradebook(self.db_url) as gb:
+            try:
+                gb.find_assignment(assignment)
+            except MissingEntry:
+                raise FileNotFoundError(
+                    f"assignment {assignment!r} is not in the gradebook ({self.db_url}); run "
+                    f"`nbgrader generate_assignment {assignment}` first"
+                ) from None
+
+    def __call__(self, sub: Submission, graded: GradedNotebook) -> None:
+        from nbgrader.api import Gradebook
+        from sqlalchemy.exc import SAWarning
+
+        from course.grading.driver import _record
+
+        if not graded.autograded:
+            return
+        stamp = self.paths.submitted / sub.student / sub.assignment / "timestamp.txt"
+        timestamp = stamp.read_text(errors="replace").strip() if stamp.is_file() else None
+        with warnings.catch_warnings(), Gradebook(self.db_url) as gb:
+            # nbgrader's own autoflush notices when a student's first submission is created
+            warnings.simplefilter("ignore", category=SAWarning)
+            gb.update_or_create_student(sub.student)
+            try:
+                kwargs = {"timestamp": timestamp} if timestamp else {}
+                gb.update_or_create_submission(sub.assignment, sub.student, **kwargs)
+            except Exception:  # noqa: BLE001 - a malformed timestamp must not stop the class
+                gb.db.rollback()
+                gb.update_or_create_submission(sub.assignment, sub.student)
+        text = Path(graded.autograded).read_text(encoding="utf-8")
+        source = self.paths.source / sub.assignment / sub.notebook
+        _record(self.paths, sub.assignment, sub.student, Path(sub.notebook).stem, text, source)
+
+
+# ------------------------------------------------------------------------------- reporting
+
+
+def records_dir(root: Path, assignment: str) -> Path:
+    return Path(root) / "grading" / assignment
+
+
+def write_records(root: Path, assignment: str, results: list[GradedNotebook]) -> Path:
+    """Write one JSON record per student and the summary CSV; return the CSV's path."""
+    folder = records_dir(root, assignment)
+    folder.mkdir(parents=True, exist_ok=True)
+    by_student: dict[str, list[GradedNotebook]] = {}
+    for graded in results:
+        by_student.setdefault(graded.student, []).append(graded)
+    for student, graded in by_student.items():
+        record = {
+            "student": student,
+            "assignment": assignment,
+            "score": sum(g.score for g in graded),
+            "max_score": sum(g.max_score for g in graded),
+            "notebooks": [
+                {**asdict(g), "stopped": g.stopped, "seconds": round(g.seconds, 2)} for g in graded
+            ],
+        }
+        (folder / f"{student}.json").write_text(json.dumps(record, indent=1) + "\n")
+    return write_summary(folder / "summary.csv", _merge_summary(folder / "summary.csv", results))
+
+
+def _merge_summary(path: Path, results: list[GradedNotebook]) -> list[dict]:
+    """Rows of the earlier summary for students not graded now, plus this run's rows."""
+    rows = {}
+    if path.is_file():
+        with path.open(newline="") as f:
+            for row in csv.DictReader(f):
+                rows[(row["student"], row["notebook"])] = row
+    for g in results:
+        rows[(g.student, g.notebook)] = _row(g)
+    return [rows[key] for key in sorted(rows)]
+
+
+def _row(g: GradedNotebook) -> dict:
+    return {
+        "student": g.student,
+        "notebook": g.notebook,
+        "score": f"{g.score:g}",
+        "max_score": f"{g.max_score:g}",
+        "seconds": f"{g.seconds:.1f}",
+        "problems": " | ".join(g.problems),
+    }
+
+
+def write_summary(path: Path, rows: list[dict]) -> Path:
+    fields = ["student", "notebook", "score", "max_score", "seconds", "problems"]
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def summary_table(results: list[GradedNotebook], width: int = 60) -> str:
+    """The end-of-run table: student, notebook, score/max, seconds, problems (shortened)."""
+    header = ("student", "notebook", "score", "seconds", "problems")
+    rows = [
+        (
+            g.student,
+            g.notebook,
+            f"{g.score:g}/{g.max_score:g}",
+            f"{g.seconds:.1f}",
+            _shorten("; ".join(g.problems), width) or "-",
+        )
+        for g in results
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(v).ljust(w) for v, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# ------------------------------------------------------------------------------------- CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course.grading.classroom ASSIGNMENT``: grade the class, print the summary."""
+    import argparse
+
+    from course.grading.sandbox import SandboxUnavailable, launcher_by_name
+    from course.learner.paths import repo_root
+
+    parser = argparse.ArgumentParser(
+        prog="python -m course.grading.classroom", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("assignment", help="e.g. 00-orientation")
+    parser.add_argument("--root", help="the nbgrader course folder (default: found from here)")
+    parser.add_argument("--student", action="append", help="only this student (repeatable)")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel notebooks")
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto")
+    parser.add_argument("--cell-seconds", type=float, default=Limits.cell_seconds)
+    parser.add_argument("--total-seconds", type=float, default=Limits.total_seconds)
+    parser.add_argument("--hidden-feedback", choices=("case", "exercise"), default="case")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-gradebook", action="store_true", help="do not record scores in nbgrader's gradebook"
+    )
+    args = parser.parse_args(argv)
+    try:
+        root = Path(args.root).resolve() if args.root else repo_root()
+        launcher = launcher_by_name(args.sandbox)
+    except (FileNotFoundError, SandboxUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    warning = getattr(launcher, "warning", "")
+    if warning:
+        print(warning, file=sys.stderr)
+    limits = Limits(cell_seconds=args.cell_seconds, total_seconds=args.total_seconds)
+    recorder = None
+    if not args.no_gradebook:
+        try:
+            recorder = GradebookRecorder(root, args.assignment)
+        except FileNotFoundError as exc:
+            print(f"warning: scores are NOT recorded in the gradebook: {exc}", file=sys.stderr)
+    try:
+        results = grade_class(
+            root,
+            args.assignment,
+            students=args.student,
+            jobs=args.jobs,
+            launcher=launcher.name,
+            limits=limits,
+            hidden_feedback=args.hidden_feedback,
+            progress=not args.quiet,
+            record=recorder,
+        )
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary_table(results))
+    folder = records_dir(root, args.assignment)
+    print(f"\nsandbox: {launcher.name}; records and summary.csv in {folder}")
+    if warning:
+        print(warning)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,484 @@
+"""Launchers: start the process that runs one submission, sandboxed with bubblewrap when possible.
+
+``BwrapLauncher`` (name ``"bwrap"``) runs the command under bubblewrap (Debian package
+``bubblewrap``):
+
+- **no network**: a new network namespace holding only a loopback device;
+- **a private file system view**: read-only binds of ``/usr`` (and the ``/lib*``, ``/bin``
+  links), the Python installation (the venv and its base interpreter), the ``course`` package and
+  a few ``/etc`` files the C library reads; the submission's own scratch folder (its working
+  directory, writable) and a private ``/tmp`` (a size-limited tmpfs). Nothing else exists in the
+  sandbox: not ``solutions/``, ``source/``, ``gradebook.db``, ``nbgrader_config.py``, other
+  students' folders, the rest of the repository or anyone's home folder;
+- **an unprivileged user**: as root, bubblewrap sets up the namespaces and the command then drops
+  to a dedicated uid of its own (one per running sandbox, from a pool locked across processes) with
+  no capabilities and ``no_new_privs``; as an ordinary user, a user namespace maps it to
+  uid 65534 with every capability dropped;
+- **every process dies with it**: a new PID namespace with ``--die-with-parent``; ``stop`` kills
+  bubblewrap's process group (which takes the namespace down) and, as root, every process left
+  with the sandbox's uid;
+- **resource limits** (``setrlimit`` through ``prlimit`` just before the command starts): address
+  space, CPU seconds, file size, number of processes, core 0. Wall time is the caller's job; what
+  the process writes to stderr is drained and capped at ``Limits.output_bytes``.
+
+``UnsandboxedLauncher`` (name ``"none"``) is the fallback where bubblewrap cannot run (not Linux,
+bubblewrap missing, user namespaces forbidden): it sets the same resource limits where it can, but
+the submission runs as the grader's user with the grader's view of the files and the network.
+``default_launcher()`` picks one and ``FALLBACK_WARNING`` says what the fallback risks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import course
+from course.grading.limits import Launcher, Limits, course_pythonpath
+
+__all__ = [
+    "BwrapLauncher",
+    "UnsandboxedLauncher",
+    "SandboxUnavailable",
+    "default_launcher",
+    "launcher_by_name",
+    "sandbox_problem",
+    "describe_exit",
+    "stderr_text",
+    "FALLBACK_WARNING",
+    "SANDBOX_UID_BASE",
+]
+
+FALLBACK_WARNING = (
+    "WARNING: grading WITHOUT a sandbox ({reason}). Submissions run as your user, can read "
+    "every file you can (solutions/, hidden tests, gradebook.db, other students' work), can "
+    "write wherever you can, can use the network, and a fork bomb is not contained. Scores are "
+    "still decided outside the learner's process, but grade only submissions you trust, or "
+    "install bubblewrap (apt-get install bubblewrap) on Linux with user namespaces enabled."
+)
+
+#: First uid of the pool a root grader hands out to sandboxes (one uid per running sandbox, so
+#: the process limit counts only that sandbox's processes). Far above ordinary and subuid ranges.
+SANDBOX_UID_BASE = 3_210_000
+SANDBOX_UID_COUNT = 512
+_LOCK_DIR = Path(tempfile.gettempdir()) / "course-sandbox-uids"
+#: Size of the sandbox's private /tmp (a tmpfs: it counts against memory, so keep it small).
+TMP_BYTES = 256 << 20
+#: The uid/gid a non-root grader's sandbox runs as, inside its user namespace.
+NOBODY = 65534
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap cannot run here; the message says why and what to install or enable."""
+
+
+def describe_exit(returncode: int | None) -> str:
+    """A short reason for a sandboxed process's exit status, for the per-student record."""
+    if returncode is None:
+        return "still running"
+    signum = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
+    reasons = {
+        signal.SIGXCPU: "stopped: CPU time limit reached",
+        signal.SIGXFSZ: "stopped: file size limit reached",
+        signal.SIGKILL: "killed (wall time limit, memory, or stopped by the grader)",
+        signal.SIGSEGV: "crashed (segmentation fault)",
+        signal.SIGABRT: "aborted",
+        signal.SIGTERM: "terminated",
+    }
+    if signum in reasons:
+        return reasons[signum]
+    if signum:
+        return f"killed by signal {signum}"
+    return f"exited with status {returncode}"
+
+
+def stderr_text(proc: subprocess.Popen) -> str:
+    """What the process wrote to stderr so far (capped at ``Limits.output_bytes``)."""
+    buffer = getattr(proc, "course_stderr", None)
+    if buffer is None:
+        return ""
+    with buffer.lock:
+        text = bytes(buffer.data).decode("utf-8", "replace")
+        return text + ("\n[stderr truncated]" if buffer.dropped else "")
+
+
+class _CappedBuffer:
+    def __init__(self, cap: int) -> None:
+        self.cap, self.data, self.dropped, self.lock = cap, bytearray(), 0, threading.Lock()
+
+    def drain(self, stream) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536):
+                with self.lock:
+                    room = self.cap - len(self.data)
+                    self.data += chunk[: max(room, 0)]
+                    self.dropped += max(len(chunk) - max(room, 0), 0)
+
+
+def _popen(
+    cmd: list[str],
+    limits: Limits,
+    pass_fds: tuple[int, ...],
+    capture_stdout: bool,
+    **kwargs,
+) -> subprocess.Popen:
+    """Start ``cmd``: stdin from /dev/null, stdout to /dev/null (or a pipe for tests), stderr
+    drained into a buffer capped at ``limits.output_bytes`` (read it with ``stderr_text``)."""
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture_stdout else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=pass_fds,
+        start_new_session=True,  # its own process group: stop() kills the whole group
+        **kwargs,
+    )
+    buffer = _CappedBuffer(limits.output_bytes)
+    proc.course_stderr = buffer  # type: ignore[attr-defined]
+    threading.Thread(target=buffer.drain, args=(proc.stderr,), daemon=True).start()
+    return proc
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+def _prlimit_args(limits: Limits, processes: bool) -> list[str]:
+    """``prlimit`` options for ``limits`` (the CPU hard limit kills 5 s after SIGXCPU)."""
+    cpu = max(1, int(limits.cpu_seconds))
+    args = [
+        f"--as={int(limits.memory_bytes)}",
+        f"--cpu={cpu}:{cpu + 5}",
+        f"--fsize={int(limits.file_bytes)}",
+        "--core=0",
+    ]
+    if processes:
+        args.append(f"--nproc={int(limits.processes)}")
+    return args
+
+
+def _validate(argv: Sequence[str], workdir: Path, limits: Limits) -> Path:
+    if not argv or not all(isinstance(a, str) for a in argv):
+        raise TypeError(f"argv must be a non-empty list of str, got {argv!r}")
+    if not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a course.grading.limits.Limits, got {limits!r}")
+    workdir = Path(workdir).resolve()
+    if not workdir.is_dir():
+        raise FileNotFoundError(f"the submission's working folder {workdir} does not exist")
+    return workdir
+
+
+class UnsandboxedLauncher:
+    """Runs the command as the grader's user, with resource limits only (see FALLBACK_WARNING)."""
+
+    name = "none"
+
+    def __init__(self, reason: str = "chosen with --sandbox none") -> None:
+        self.reason = reason
+
+    @property
+    def warning(self) -> str:
+        return FALLBACK_WARNING.format(reason=self.reason)
+
+    def start(
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        pass_fds: tuple[int, ...] = (),
+        *,
+        capture_stdout: bool = False,
+    ) -> subprocess.Popen:
+        workdir = _validate(argv, workdir, limits)
+        cmd = list(argv)
+        prlimit = shutil.which("prlimit")
+        if prlimit:  # the process limit would count all of the grader's processes: not set
+            cmd = [prlimit, *_prlimit_args(limits, processes=False), "--", *cmd]
+        env = dict(os.environ)
+        path = [course_pythonpath(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(path))
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.setdefault("MPLBACKEND", "Agg")
+        return _popen(cmd, limits, pass_fds, capture_stdout, cwd=workdir, env=env)
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        _kill_group(proc)
+
+
+class _UidLease:
+    """A sandbox uid held (by an exclusive file lock) for as long as the sandbox runs."""
+
+    def __init__(self) -> None:
+        _LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+        start = (os.getpid() * 7) % SANDBOX_UID_COUNT
+        for step in range(SANDBOX_UID_COUNT):
+            uid = SANDBOX_UID_BASE + (start + step) % SANDBOX_UID_COUNT
+            fd = os.open(_LOCK_DIR / str(uid), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno in (errno.EAGAIN, errno.EACCES):
+                    continue
+                raise
+            self.uid, self._fd = uid, fd
+            _kill_uid(uid)  # anything a crashed grader left behind under this uid
+            return
+        raise SandboxUnavailable(f"all {SANDBOX_UID_COUNT} sandbox uids are in use")
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _uid_pids(uid: int) -> list[int]:
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process running as ``uid`` (repeat: a fork bomb races the sweep)."""
+    for _ in range(50):
+        pids = _uid_pids(uid)
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def _ancestors(paths: Sequence[Path]) -> list[Path]:
+    found = set()
+    for path in paths:
+        found.update(p for p in path.parents if p != Path("/"))
+    return sorted(found, key=lambda p: len(p.parts))
+
+
+def _course_package() -> Path:
+    return Path(course.__file__).resolve().parent
+
+
+class BwrapLauncher:
+    """Runs the command in a bubblewrap sandbox (see the module docstring for what it gets)."""
+
+    name = "bwrap"
+
+    def __init__(
+        self,
+        bwrap: str | None = None,
+        extra_ro_binds: Sequence[Path] = (),
+        tmp_bytes: int = TMP_BYTES,
+    ) -> None:
+        self.bwrap = bwrap or shutil.which("bwrap") or "bwrap"
+        self.extra_ro_binds = [Path(p).resolve() for p in extra_ro_binds]
+        self.tmp_bytes = tmp_bytes
+        self.as_root = os.geteuid() == 0
+        self._leases: dict[int, _UidLease] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        """Picklable (a process pool sends launchers to its workers): leases stay behind."""
+        state = dict(self.__dict__)
+        state["_leases"], state["_lock"] = {}, None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    # -- what the sandbox sees -------------------------------------------------------------------
+    def read_only_paths(self) -> list[Path]:
+        """Host paths bound read-only (at the same place) into every sandbox."""
+        package = _course_package()
+        paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), package}
+        paths.add(Path(sys.executable).resolve().parent.parent)
+        paths.update(self.extra_ro_binds)
+        paths = {p for p in paths if not p.is_relative_to("/usr")}
+        # no path inside another (binding the outer one is enough)
+        return sorted(p for p in paths if not any(p != q and p.is_relative_to(q) for q in paths))
+
+    def command(
+        self, argv: list[str], workdir: Path, limits: Limits, uid: int | None = None
+    ) -> list[str]:
+        """The full bwrap command line for ``argv`` (``uid``: the pool uid when root)."""
+        package = _course_package()
+        binds = self.read_only_paths()
+        # No --new-session: Popen's start_new_session already leaves the sandbox without a
+        # controlling terminal (so no TIOCSTI), and keeping bwrap's session lets the judge read
+        # the worker's CPU time by session id.
+        cmd = [self.bwrap, "--die-with-parent"]
+        if self.as_root:
+            cmd += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+            cmd += ["--unshare-cgroup-try"]
+        else:
+            cmd += ["--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+            cmd += ["--disable-userns", "--cap-drop", "ALL"]
+        cmd += ["--ro-bind", "/usr", "/usr"]
+        for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+            host = Path("/") / name
+            if host.is_symlink():
+                cmd += ["--symlink", os.readlink(host), str(host)]
+            elif host.is_dir():
+                cmd += ["--ro-bind", str(host), str(host)]
+        for name in ("ld.so.cache", "localtime", "nsswitch.conf", "host.conf", "mime.types"):
+            cmd += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+        cmd += ["--proc", "/proc", "--dev", "/dev"]
+        cmd += ["--perms", "1777", "--size", str(self.tmp_bytes), "--tmpfs", "/tmp"]
+        # bwrap copies the host's modes for the folders it creates (/root is 0700): open them up
+        # (folders under /tmp too: the course may live there, and the private /tmp hides it)
+        for folder in _ancestors([*binds, workdir]):
+            if folder != Path("/tmp"):
+                cmd += ["--perms", "0755", "--dir", str(folder)]
+        for path in binds:
+            cmd += ["--ro-bind", str(path), str(path)]
+        cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+        env = {
+            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": "/tmp",
+            "TMPDIR": "/tmp",
+            "LANG": "C.UTF-8",
+            "PYTHONPATH": str(package.parent),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1",
+            "MPLCONFIGDIR": "/tmp/matplotlib",
+            "MPLBACKEND": "Agg",
+            "IPYTHONDIR": "/tmp/ipython",
+        }
+        for key, value in os.environ.items():  # the grader's own settings for the worker
+            if key.startswith("COURSE_") or key in ("PYTHONHASHSEED", "PYTHONUNBUFFERED"):
+                env[key] = value
+        cmd.append("--clearenv")
+        for key, value in sorted(env.items()):
+            cmd += ["--setenv", key, value]
+        cmd.append("--")
+        if self.as_root:
+            if uid is None:
+                raise ValueError("a root launcher needs a pool uid")
+            cmd += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+            cmd += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+        cmd += ["prlimit", *_prlimit_args(limits, processes=True), "--", *argv]
+        return cmd
+
+    # -- Launcher protocol -----------------------------------------------------------------------
+    def start(
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        pass_fds: tuple[int, ...] = (),
+        *,
+        capture_stdout: bool = False,
+    ) -> subprocess.Popen:
+        """Start ``argv`` in a new sandbox (the Launcher protocol; stdio as ``_popen`` says)."""
+        workdir = _validate(argv, workdir, limits)
+        lease = _UidLease() if self.as_root else None
+        try:
+            if lease is not None:
+                _chown_tree(workdir, lease.uid)
+            cmd = self.command(argv, workdir, limits, uid=lease.uid if lease else None)
+            proc = _popen(cmd, limits, pass_fds, capture_stdout)
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
+        proc.course_sandbox_uid = lease.uid if lease else None  # type: ignore[attr-defined]
+        if lease is not None:
+            with self._lock:
+                self._leases[proc.pid] = lease
+        return proc
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        """Kill the sandbox: bwrap's process group, its PID namespace, every process of its uid."""
+        _kill_group(proc)
+        with self._lock:
+            lease = self._leases.pop(proc.pid, None)
+        if lease is not None:
+            _kill_uid(lease.uid)
+            lease.release()
+
+
+def _chown_tree(folder: Path, uid: int) -> None:
+    """Give the sandbox's uid the scratch folder (only the folder the submission owns)."""
+    os.chown(folder, uid, uid, follow_symlinks=False)
+    for base, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.chown(os.path.join(base, name), uid, uid, follow_symlinks=False)
+
+
+@functools.cache
+def sandbox_problem() -> str | None:
+    """Why bubblewrap cannot be used here (None if it works): checked once by running it."""
+    if not sys.platform.startswith("linux"):
+        return f"bubblewrap needs Linux; this is {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return "bubblewrap is not installed (apt-get install bubblewrap)"
+    for tool in ("prlimit", "setpriv") if os.geteuid() == 0 else ("prlimit",):
+        if shutil.which(tool) is None:
+            return f"{tool} (util-linux) is not installed"
+    launcher = BwrapLauncher()
+    with tempfile.TemporaryDirectory(prefix="course-sandbox-probe-") as scratch:
+        limits = Limits(cell_seconds=30, total_seconds=30, memory_bytes=1 << 30)
+        try:
+            proc = launcher.start(
+                [sys.executable, "-c", "print('ok')"], Path(scratch), limits, capture_stdout=True
+            )
+        except (OSError, SandboxUnavailable) as exc:
+            return f"bubblewrap did not start: {exc}"
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            out = b""
+        finally:
+            launcher.stop(proc)
+        if out.strip() != b"ok":
+            detail = stderr_text(proc).strip().splitlines()
+            why = detail[-1] if detail else describe_exit(proc.returncode)
+            return f"bubblewrap cannot create a sandbox here (user namespaces forbidden?): {why}"
+    return None
+
+
+def default_launcher() -> Launcher:
+    """``BwrapLauncher`` if it works here, else ``UnsandboxedLauncher`` (with its reason)."""
+    problem = sandbox_problem()
+    return UnsandboxedLauncher(problem) if problem else BwrapLauncher()
+
+
+def launcher_by_name(name: str) -> Launcher:
+    """``"bwrap"``, ``"none"`` or ``"auto"`` (the default): a clear error if bwrap cannot run."""
+    if name == "auto":
+        return default_launcher()
+    if name == "none":
+        return UnsandboxedLauncher()
+    if name == "bwrap":
+        problem = sandbox_problem()
+        if problem:
+            raise SandboxUnavailable(f"--sandbox bwrap: {problem}")
+        return BwrapLauncher()
+    raise ValueError(f"unknown sandbox {name!r}; use bwrap, none or auto")
