@@ -756,18 +756,12 @@ def _grade_notebook(
     source_nb: Path,
     submission_nb: Path,
     workdir: Path,
-    launcher: Launcher | None = None,
-    limits: Limits | None = None,
-    hidden_feedback: str = "case",
-    tests: Collection[str] | None = None,
+    launcher: Launcher | None,
+    limits: Limits | None,
+    hidden_feedback: str,
+    tests: Collection[str] | None,
 ) -> NotebookResult:
-    """Grade one submitted notebook against its trusted source; see the module docstring.
-
-    ``workdir`` is an empty scratch folder for the worker (created if missing). Never raises for
-    anything the submission does: problems are reported in the result. ``tests`` (grade ids)
-    grades only those test cells and stops after the last of them (the mutant harness uses it);
-    the result then lists only those cells.
-    """
+    """``grade_notebook``'s body, run inside ``_shared_tmp``."""
     if hidden_feedback not in ("case", "exercise"):
         raise ValueError(f"hidden_feedback must be 'case' or 'exercise', got {hidden_feedback!r}")
     launcher = launcher or NoSandbox()
