@@ -29,7 +29,12 @@ def identifier_of(identity_key: bytes) -> str:
 
 
 class Identity:
-    """An Ed25519 identity made from a 32-byte seed (use ``key_source`` for reproducible ones)."""
+    """An Ed25519 identity made from a 32-byte seed (use ``key_source`` for reproducible ones).
+
+    Attributes:
+        public: the identity's Ed25519 public key, 32 ``bytes`` (``.hex()`` for policies).
+        identifier: the identifier derived from ``public`` (a ``str``, see ``identifier_of``).
+    """
 
     def __init__(self, seed: bytes) -> None:
         if not isinstance(seed, bytes) or len(seed) != 32:
