@@ -5,8 +5,9 @@ The package is laid out by who uses it:
 - ``course.learner``: what learners import (strict checks, hints, data, plotting style);
 - ``course.columnar`` (and one package per later module): that module's support code;
 - ``course.authoring``: what authors run to build the course (lint, mutants, release, sync, lock);
-- ``course.grading``: how submissions are run and scored, and feedback without hidden tests;
-- ``course.cli``: ``python -m course``, the instructor's command line.
+- ``course.grading``: how submissions are run and scored, and feedback without hidden tests
+  (the learner edition keeps only ``course.grading.inside``, which module 4's tests import);
+- ``course.cli``: ``python -m course``: the authors' and instructors' command line.
 
 Code is MIT licensed; see LICENSE. Course prose is CC-BY-4.0; see LICENSE-CONTENT.
 """

@@ -217,4 +217,14 @@ def main(argv: list[str] | None = None) -> int:
         "bench": cmd_bench,
         "edition": cmd_edition,
     }
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").startswith(("course.authoring", "course.grading")):
+            print(
+                f"error: `python -m course {args.command}` is for the course's authors and "
+                "instructors; this is the learner edition (run it in the course repository)",
+                file=sys.stderr,
+            )
+            return 2
+        raise
