@@ -384,11 +384,11 @@ check(_factory.calls, {}, "factory calls for a key already cached")
 # - take the locks of **both** accounts before reading or writing either balance, and change both
 #   balances while holding both (another thread holding both locks must never see money in
 #   flight); release both before the thread ends;
-# - take the two locks in one global order, whatever the direction of the transfer: **the
-#   account whose name comes first in Python's `str` order** (`sorted([src, dst])[0]`) first.
-#   Comparing lock names gives the same order, since they all start with `"lock:"`: for
-#   `transfer("bob", "alice", 5)`, take `"lock:alice"`, then `"lock:bob"`. Then no set of
-#   transfers running together can deadlock. Other threads use the same order: the hidden tests
+# - take the two locks in one global order, whatever the direction of the transfer: first the
+#   lock of the account whose name is **smaller in Python's `str` order** (the order `sorted`
+#   gives), then the other. Lock names compare the same way, since they all start with
+#   `"lock:"`: `transfer("bob", "alice", 5)` takes `"lock:alice"`, then `"lock:bob"`. Then no set
+#   of transfers running together can deadlock. Other threads use the same order: the hidden tests
 #   run an auditor that takes both locks in this increasing order, so any other order (even one
 #   your transfers all share, such as decreasing) can deadlock with it. The order in which you
 #   release the locks does not matter;
