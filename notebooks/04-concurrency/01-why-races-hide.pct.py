@@ -41,7 +41,7 @@ import threading
 
 from course.concurrency.explorer import explore, replay
 from course.concurrency.models import racy_increment
-from course.concurrency.overlap import CountingFactory, GatedDict, run_threads
+from course.concurrency.overlap import GatedDict, run_threads
 from course.learner.plotting import PALETTE, figure, show
 
 print(sys.version.split()[0])
@@ -124,36 +124,41 @@ print("updates lost in three trials:", losses)
 #
 # ## Way 1: force the overlap with real threads
 #
-# Make the dangerous overlap happen on purpose. A get-or-create cache checks "is the key there?"
-# and, if not, builds the value: two threads that both see the key missing both build it. The
-# course's `GatedDict` is a dict whose lookup of a missing key waits (up to a timeout) until
-# every thread has made one, so all of them see "missing" before any stores. **Predict, then
-# run:** how often does the factory run for one key, without and with a lock?
+# Make the dangerous overlap happen on purpose. A booking system checks "is seat 12A free?" and,
+# if so, records the passenger in it: two passengers who both see the seat free are both told
+# "booked", and the second write silently replaces the first. This is a **check-then-act** race.
+# The course's `GatedDict` is a dict whose lookup of a missing key waits (up to a timeout) until
+# every thread has made one, so all of them see "free" before any of them books. **Predict, then
+# run:** three passengers try for seat 12A at once. How many are told "booked", without and with
+# a lock held around the check and the booking?
 
 # %%
-def racy_get_or_create(cache, lock, key, factory):
-    if key not in cache:
-        cache[key] = factory(key)
-    return cache[key]
+def racy_book(seats, lock, seat, passenger):
+    if seat in seats:
+        return False
+    seats[seat] = passenger
+    return True
 
 
-def locked_get_or_create(cache, lock, key, factory):
+def locked_book(seats, lock, seat, passenger):
     with lock:
-        if key not in cache:
-            cache[key] = factory(key)
-        return cache[key]
+        if seat in seats:
+            return False
+        seats[seat] = passenger
+        return True
 
 
-for get_or_create in (racy_get_or_create, locked_get_or_create):
-    calls = []
+for book in (racy_book, locked_book):
+    told_booked = []
     for _run in range(3):
-        cache, factory = GatedDict(parties=3, timeout=0.2), CountingFactory()
-        run_threads([(get_or_create, (cache, threading.Lock(), "k", factory))] * 3)
-        calls.append(factory.calls["k"])
-    print(f"{get_or_create.__name__}: factory calls per run {calls}")
+        seats = GatedDict(parties=3, timeout=0.2)
+        lock = threading.Lock()
+        reports = run_threads([(book, (seats, lock, "12A", p)) for p in ("ann", "bo", "cy")])
+        told_booked.append(sum(r["result"] for r in reports))
+    print(f"{book.__name__}: passengers told 'booked', per run {told_booked}")
 
 # %% [markdown]
-# Three calls on every run without the lock, one with it: a deterministic verdict from real
+# Three on every run without the lock, one with it: a deterministic verdict from real
 # threads. The locked version never lets a second thread reach the gate while the first is
 # inside, so the first simply waits out the 0.2 s timeout and goes on. Every wait has a timeout
 # and `run_threads` uses daemon threads, so a deadlocked version would cost seconds, not hang.

@@ -57,30 +57,52 @@ from course.concurrency.models import naive_transfer, racy_increment
 # Each run ends as `"ok"`, `"deadlock"`, `"error"`, `"invariant"`, `"check"` or
 # `"step limit"`, and prints with its schedule and every step.
 #
-# ## A lock fixes the lost update
+# ## A lock fixes a lost update
+#
+# The lost update is not special to counters: any read-modify-write of shared state has it. Here
+# each thread appends one entry to a shared list `"log"` by reading the list and writing back a
+# longer one. Without a lock, two threads can both read the same list and the second write drops
+# the first thread's entry. The locked version takes the lock `"log.lock"` before the read and
+# releases it after the write.
 
 # %%
-def locked_increment():
-    yield ("acquire", "lock")
-    value = yield ("read", "counter")
-    yield ("write", "counter", value + 1)
-    yield ("release", "lock")
+def racy_append(entry):
+    log = yield ("read", "log")
+    yield ("write", "log", log + [entry])
 
 
-for n in (2, 3):
-    result = explore([locked_increment] * n, {"counter": 0},
-                     check=lambda state, results, n=n: state["counter"] == n)
-    print(n, "threads:", result.interleavings, "schedules,", result.counts())
+def locked_append(entry):
+    yield ("acquire", "log.lock")
+    log = yield ("read", "log")
+    yield ("write", "log", log + [entry])
+    yield ("release", "log.lock")
+
+
+def every_entry_kept(entries):
+    return lambda state, results: sorted(state["log"]) == sorted(entries)
+
+
+for append in (racy_append, locked_append):
+    for entries in (["a", "b"], ["a", "b", "c"]):
+        result = explore([(append, e) for e in entries], {"log": []},
+                         check=every_entry_kept(entries))
+        print(f"{append.__name__}, {len(entries)} threads:", result.interleavings, "schedules,",
+              result.counts())
 
 # %% [markdown]
-# **Predict, then run:** with the lock, two threads have far fewer schedules than the six of the
-# racy version had steps for (4 steps each would allow 70). Why?
+# **Predict, then run:** each `locked_append` thread takes 4 steps. If any order of those steps
+# were possible, two threads would have 8!/(4!4!) = 70 schedules and three would have
+# 12!/(4!4!4!) = 34,650. How many schedules does the explorer find for the locked version, with 2
+# and with 3 threads, and why so few?
 #
 # <details>
 # <summary>Answer</summary>
 #
-# While one thread holds the lock the other cannot take any step (its next step is the acquire),
-# so the only choice is who goes first and, after a release, who moves next.
+# 2 and 6, printed above: one schedule per order in which the threads take the lock (2! and 3!).
+# While one thread holds the lock, every other thread's next step is its acquire, which cannot
+# run, so nothing can come between the holder's read and write. The holder releases the lock as
+# its last step, so the only choice left is which waiting thread acquires next. (The racy version
+# has 6 and 90 schedules, and 4 and 84 of them lose an entry.)
 # </details>
 #
 # ## Two locks, opposite orders

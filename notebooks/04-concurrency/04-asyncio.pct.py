@@ -83,38 +83,46 @@ for seed in range(4):
 # ## A race with one thread
 #
 # Every `await` is a point where other tasks run. A check before it can be stale after it.
-# **Predict, then run:** two withdrawals of 80 from a balance of 100, each checking the balance,
-# awaiting an approval, then debiting. What is the final balance?
+# **Predict, then run:** two sign-ups for the same user name `"ada"` run at once. Each checks
+# that the name is free, awaits a slow save of the profile, then records the name. How many
+# accounts named `"ada"` exist at the end, without and with an `asyncio.Lock` held from the
+# check to the record?
 
 # %%
-async def bank(use_lock: bool) -> int:
-    account = {"balance": 100}
+async def sign_ups(use_lock: bool) -> int:
+    taken: set[str] = set()
+    accounts: list[tuple[str, str]] = []
     lock = asyncio.Lock()
 
-    async def approve(amount):
+    async def save_profile(name, email):
         await asyncio.sleep(0.1)
 
-    async def withdraw(amount):
+    async def check_save_record(name, email):
+        if name in taken:
+            return False
+        await save_profile(name, email)  # other tasks run here
+        taken.add(name)
+        accounts.append((name, email))
+        return True
+
+    async def sign_up(name, email):
         if use_lock:
-            async with lock:
-                if account["balance"] >= amount:
-                    await approve(amount)
-                    account["balance"] -= amount
-        elif account["balance"] >= amount:
-            await approve(amount)
-            account["balance"] -= amount
+            async with lock:  # held across the await
+                return await check_save_record(name, email)
+        return await check_save_record(name, email)
 
-    await asyncio.gather(withdraw(80), withdraw(80))
-    return account["balance"]
+    await asyncio.gather(sign_up("ada", "ada@example.org"), sign_up("ada", "lovelace@example.org"))
+    return len(accounts)
 
 
-print("no lock:  ", sorted({run(bank(False), seed=s) for s in range(20)}))
-print("with lock:", sorted({run(bank(True), seed=s) for s in range(20)}))
+print("no lock:  ", sorted({run(sign_ups(False), seed=s) for s in range(20)}))
+print("with lock:", sorted({run(sign_ups(True), seed=s) for s in range(20)}))
 
 # %% [markdown]
-# Without the lock, both withdrawals see 100 before either debits: -60, under every seed. An
-# `asyncio.Lock` held *across* the await makes check, approval and debit one step for other tasks.
-# No threads are involved: "single-threaded" is not "race-free".
+# Without the lock, both sign-ups see the name free before either records it: two accounts named
+# `"ada"`, under every seed. An `asyncio.Lock` held *across* the await makes check, save and
+# record one step for other tasks. No threads are involved: "single-threaded" is not
+# "race-free".
 #
 # ## Ordering bugs that only some orders show
 #
@@ -211,46 +219,60 @@ print("most at once, cleaned up, cancelled:", run(bounded(3), seed=0))
 #
 # The event loop keeps only **weak** references to tasks. A task created with
 # `asyncio.create_task(...)` whose result nobody keeps, and that is waiting on something only it
-# references, can be collected before it finishes; Python then logs "Task was destroyed but it is
-# pending!". The documented fix is to keep a reference until the task is done:
+# references, can be collected before it finishes; Python then reports "Task was destroyed but it
+# is pending!" through the loop's exception handler (by default, a log message on stderr; here a
+# handler collects the messages instead). **Predict, then run:** three jobs each wait on a future
+# that only the job itself references; the collector runs, then the futures are resolved. How many
+# jobs finish when their tasks are created and forgotten, and how many in an `asyncio.TaskGroup`?
 
 # %%
-background = set()
-
-
-def spawn(coro):
-    task = asyncio.create_task(coro)
-    background.add(task)
-    task.add_done_callback(background.discard)
-    return task
-
-
-async def fire_and_forget():
-    futures, finished = weakref.WeakValueDictionary(), []
+async def background_jobs(in_group: bool) -> tuple[list[int], dict[str, int]]:
+    futures, finished, reports = weakref.WeakValueDictionary(), [], []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda loop, context: reports.append(context["message"]))
 
     async def job(i):
         fut = asyncio.get_running_loop().create_future()
-        futures[i] = fut
+        futures[i] = fut  # a weak reference: only the job itself keeps its future
         await fut
         finished.append(i)
 
-    for i in range(3):
-        spawn(job(i))
-    await asyncio.sleep(0)
-    gc.collect()
-    for i in range(3):
-        if (fut := futures.get(i)) is not None:
-            fut.set_result(None)
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
-    return finished
+    async def collect_then_resolve():
+        for _ in range(3):
+            await asyncio.sleep(0)  # let every job start and reach its await
+        gc.collect()
+        for i in range(3):
+            if (fut := futures.get(i)) is not None:
+                fut.set_result(None)
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    if in_group:
+        async with asyncio.TaskGroup() as group:
+            for i in range(3):
+                group.create_task(job(i))
+            await collect_then_resolve()
+    else:
+        for i in range(3):
+            asyncio.create_task(job(i))  # nobody keeps the task
+        await collect_then_resolve()
+    return sorted(finished), {message: reports.count(message) for message in sorted(set(reports))}
 
 
-print("finished:", run(fire_and_forget(), seed=0), "- tasks still referenced:", len(background))
+for in_group in (False, True):
+    finished, reports = run(background_jobs(in_group), seed=0)
+    print("TaskGroup:" if in_group else "forgotten:", "jobs finished", finished,
+          "| loop reports", reports)
 
 # %% [markdown]
-# (Without `background.add(task)`, the collector destroys the three tasks at `gc.collect()`, none
-# finishes, and the warning lands on stderr. Try it in a scratch cell.)
+# The forgotten tasks were destroyed by `gc.collect()` while they waited: none finished, and the
+# loop reported each one. A `TaskGroup` holds a strong reference to each of its tasks, and the
+# `async with` block does not end until they are all done: structured concurrency, the shape of
+# Rust's `std::thread::scope`, whose threads must all finish before it returns. The rule behind both
+# results: **something must hold a strong reference to a task until it is done**. A task that
+# must outlive the function that started it (a true background task) needs a longer-lived
+# holder, which should let go of each task once it is done, or finished tasks pile up; the
+# assignment asks you to write one.
 #
 # In a script (outside Jupyter) you can plug `SeededEventLoop` in yourself, through the hook
 # Python 3.11 added for choosing the loop:
@@ -273,7 +295,7 @@ loop.close()
 # - Don't depend on the order ready tasks run in; wait for events. The seeded loop finds the
 #   code that does, repeatably.
 # - Bound concurrency with a shared semaphore; after cancelling, await the tasks so cleanups run.
-# - Keep references to background tasks until they are done.
+# - Keep a strong reference to every task until it is done (a `TaskGroup` does it for you).
 # - The webinar's "runtime control" is about choosing and configuring the executor (Rust leaves
 #   it to libraries; Node.js has one fixed loop; Python 3.11 lets you pass a loop factory).
 #

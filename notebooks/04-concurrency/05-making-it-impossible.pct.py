@@ -39,7 +39,7 @@ import threading
 from dataclasses import FrozenInstanceError, dataclass
 
 from course.concurrency.explorer import explore
-from course.concurrency.models import naive_transfer, racy_increment
+from course.concurrency.models import naive_transfer
 from course.concurrency.overlap import Rendezvous, run_threads
 
 # %% [markdown]
@@ -62,24 +62,44 @@ from course.concurrency.overlap import Rendezvous, run_threads
 # at run time what Rust checks at compile time. (Assignment 4b asks you to write it; here is the
 # *idea* in the explorer's terms: the value is a shared variable that no thread ever touches
 # without holding its lock.)
+#
+# **Predict, then run:** three buyers each sell one ticket from a shared `"stock"` of 2, if
+# any is left. The racy seller reads the stock and writes it back one lower; the owning seller
+# can reach `"stock"` only through `"stock.lock"`. In how many schedules is every ticket sold
+# at most once (tickets sold plus tickets left equals 2)?
 
 # %%
-def owned_increment():
-    # The only path to "counter" runs through its lock: the shape Mutex<T> forces.
-    yield ("acquire", "counter.lock")
-    value = yield ("read", "counter")
-    yield ("write", "counter", value + 1)
-    yield ("release", "counter.lock")
+def racy_sell():
+    stock = yield ("read", "stock")
+    if stock == 0:
+        return 0
+    yield ("write", "stock", stock - 1)
+    return 1
 
 
-for threads in ([racy_increment] * 3, [owned_increment] * 3):
-    name = threads[0].__name__
-    result = explore(threads, {"counter": 0}, check=lambda state, results: state["counter"] == 3)
-    print(f"{name:>16}: {result.counts()}")
+def owned_sell():
+    # The only path to "stock" runs through its lock: the shape Mutex<T> forces.
+    yield ("acquire", "stock.lock")
+    stock = yield ("read", "stock")
+    if stock > 0:
+        yield ("write", "stock", stock - 1)
+    yield ("release", "stock.lock")
+    return 1 if stock > 0 else 0
+
+
+def no_oversell(state, results):
+    return sum(results) + state["stock"] == 2
+
+
+for sell in (racy_sell, owned_sell):
+    result = explore([sell] * 3, {"stock": 2}, check=no_oversell)
+    print(f"{sell.__name__:>10}: {result.interleavings} schedules, {result.counts()}")
 
 # %% [markdown]
-# In Python nothing stops a thread from reading `"counter"` without the lock; an owning `Mutex`
-# makes that path *not exist* in the API, which is the next best thing to a compiler.
+# The racy seller oversells in most schedules (two buyers read the same stock and both sell
+# "its" last ticket); the owning one never does. In Python nothing stops a thread from reading
+# `"stock"` without the lock; an owning `Mutex` makes that path *not exist* in the API, which is
+# the next best thing to a compiler.
 #
 # ## Message passing instead of shared state
 #
@@ -114,7 +134,8 @@ def client(src: str, dst: str, amount: int) -> int:
 reports = run_threads([(client, ("alice", "bob", 10)), (client, ("bob", "alice", 5))] * 2)
 requests.put(None)
 owner.join(timeout=5)
-print("clients met:", gate.met, "| errors:", [r["error"] for r in reports])
+print("times all 4 clients were at the gate together:", gate.met)
+print("client errors:", [r["error"] for r in reports])
 print("balances:", balances, "| total:", sum(balances.values()))
 
 # %% [markdown]

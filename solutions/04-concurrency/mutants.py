@@ -259,6 +259,50 @@ def transfer(src, dst, amount):
     yield ("write", dst, balance + amount)
 
 
+# %% mutant transfers in interleavings.ipynb: one global order, but decreasing (the auditor's is increasing)
+def transfer(src, dst, amount):
+    for account in sorted({src, dst}, reverse=True):
+        yield ("acquire", "lock:" + account)
+    if src != dst:
+        balance = yield ("read", src)
+        yield ("write", src, balance - amount)
+        balance = yield ("read", dst)
+        yield ("write", dst, balance + amount)
+    for account in sorted({src, dst}):
+        yield ("release", "lock:" + account)
+
+
+# %% mutant transfers in interleavings.ipynb: a self-transfer reads and writes without its lock
+def transfer(src, dst, amount):
+    if src == dst:
+        balance = yield ("read", src)
+        yield ("write", src, balance - amount)
+        balance = yield ("read", dst)
+        yield ("write", dst, balance + amount)
+        return
+    for account in sorted([src, dst]):
+        yield ("acquire", "lock:" + account)
+    balance = yield ("read", src)
+    yield ("write", src, balance - amount)
+    balance = yield ("read", dst)
+    yield ("write", dst, balance + amount)
+    for account in sorted([src, dst]):
+        yield ("release", "lock:" + account)
+
+
+# %% alternative transfers in interleavings.ipynb: a self-transfer takes its one lock, reads and writes
+def transfer(src, dst, amount):
+    accounts = sorted({src, dst})
+    for account in accounts:
+        yield ("acquire", "lock:" + account)
+    balance = yield ("read", src)
+    yield ("write", src, balance - amount)
+    balance = yield ("read", dst)
+    yield ("write", dst, balance + amount)
+    for account in accounts:
+        yield ("release", "lock:" + account)
+
+
 # %% alternative transfers in interleavings.ipynb: self-transfer returns at once; explicit order
 def transfer(src, dst, amount):
     if src == dst:
@@ -357,6 +401,31 @@ def put(item):
     yield ("write", "items", items + [item])
     yield ("notify", "not_empty")
     yield ("release", "lock")
+
+
+# %% alternative bounded-buffer in interleavings.ipynb: two conditions, each woken with notify_all
+def put(item):
+    yield ("acquire", "lock")
+    items = yield ("read", "items")
+    capacity = yield ("read", "capacity")
+    while len(items) >= capacity:
+        yield ("wait", "room", "lock")
+        items = yield ("read", "items")
+    yield ("write", "items", items + [item])
+    yield ("notify_all", "item")
+    yield ("release", "lock")
+
+
+def get():
+    yield ("acquire", "lock")
+    items = yield ("read", "items")
+    while not items:
+        yield ("wait", "item", "lock")
+        items = yield ("read", "items")
+    yield ("write", "items", items[1:])
+    yield ("notify_all", "room")
+    yield ("release", "lock")
+    return items[0]
 
 
 # %% alternative bounded-buffer in interleavings.ipynb: one condition, woken with notify_all
