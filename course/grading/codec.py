@@ -213,7 +213,6 @@ class _Encoder:
             out += _MINE if ref.mine else _YOURS
             out += _U64.pack(ref.id)
 
-
     def _packed(self, items: list) -> bool:
         """Write ``items`` as one packed list if they are all of one plain kind; else False."""
         kind = type(items[0])
