@@ -4,7 +4,7 @@ Lecture notebooks (under ``notebooks/``) are saved without outputs
 (:func:`strip_lecture_outputs`, the server's ``ContentsManager.pre_save_hook``): running a
 lecture leaves the file as committed, so the repository stays clean; run the cells again after
 reopening. Exercises keep their outputs on disk (git stores them without, see
-``course.authoring.gitfilter``).
+``course.learner.gitfilter``).
 
 nbgrader's Validate button sits in every notebook's toolbar, lectures included, and nbgrader's
 lab extension offers no setting to show it only on assignments. On a notebook without graded
@@ -28,7 +28,7 @@ LECTURES = "notebooks/"
 
 def strip_lecture_outputs(model: dict, path: str, contents_manager=None, **kwargs) -> None:
     """``pre_save_hook``: save a lecture notebook without outputs, counts or run metadata."""
-    from course.authoring.gitfilter import clean_notebook
+    from course.learner.gitfilter import clean_notebook
 
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return

@@ -77,7 +77,7 @@ def test_gitattributes_names_the_filter_make_lab_sets_up():
     assert "*.ipynb filter=notebook-outputs" in (ROOT / ".gitattributes").read_text()
     makefile = (ROOT / "Makefile").read_text()
     assert "git config filter.notebook-outputs.clean" in makefile
-    assert "course.authoring.gitfilter" in makefile
+    assert "course.learner.gitfilter" in makefile
 
 
 def test_lectures_are_saved_without_outputs_and_exercises_with():
