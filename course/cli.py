@@ -13,7 +13,6 @@ python -m course edition OUT  # build the learner edition (no solutions, hidden 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -96,36 +95,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from course.grading.driver import grade_assignment, summary
-    from course.grading.sandbox import SandboxUnavailable, launcher_by_name
-
-    root = _root(args.root)
-    # nbgrader's gradebook runs the `alembic` command: find it beside this Python even when the
-    # environment is not activated.
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
     try:
-        launcher = launcher_by_name(args.sandbox)
-    except SandboxUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from course.grading.classroom import run
+    except ImportError:
+        print("error: this copy of the course has no grader (the learner edition)", file=sys.stderr)
         return 2
-    warning = getattr(launcher, "warning", "")
-    if warning:
-        print(warning, file=sys.stderr)
-    try:
-        rows = grade_assignment(
-            root,
-            args.assignment,
-            [args.student] if args.student else None,
-            jobs=args.jobs,
-            launcher=launcher,
-            hidden_feedback=args.hidden_feedback,
-            progress=not args.quiet,
-        )
-    except (FileNotFoundError, LookupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(summary(rows))
-    return 0
+    return run(_root(args.root), args)
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
@@ -182,22 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         "lock", help="re-pin requirements.lock, requirements-dev.lock and environment.yml"
     )
     grade = sub.add_parser("grade", help="grade submissions with the trusted judge (nbgrader)")
-    grade.add_argument("assignment", help="e.g. 01-columnar")
-    grade.add_argument("--student", help="only this student")
-    grade.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
-    grade.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    grade.add_argument(
-        "--sandbox",
-        choices=("auto", "bwrap", "none"),
-        default="auto",
-        help="run each submission in bubblewrap (auto: when it works here, else warn)",
-    )
-    grade.add_argument(
-        "--hidden-feedback",
-        choices=("case", "exercise"),
-        default="case",
-        help="a failing hidden test shows its check's message (case) or only that it failed",
-    )
+    try:
+        from course.grading.classroom import add_arguments
+    except ImportError:  # the learner edition has no grader
+        grade.add_argument("assignment")
+    else:
+        add_arguments(grade)
     edition = sub.add_parser("edition", help="build the learner edition in a new folder")
     edition.add_argument("out", help="new or empty folder outside the repository")
     bench = sub.add_parser("bench", help="print a module's measured performance ratios")

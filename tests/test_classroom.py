@@ -64,6 +64,22 @@ def test_unknown_assignment_is_a_clear_error(course: Path):
     assert main(["99-nothing", "--root", str(course), "--sandbox", "none", "-q"]) == 2
 
 
+def test_grade_needs_the_assignment_in_the_gradebook_unless_told_not_to(course: Path, capsys):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    args = [ASSIGNMENT, "--root", str(course), "--sandbox", "none", "-q", "--student", "ok"]
+    assert main(args) == 2
+    assert "nbgrader generate_assignment 00-orientation" in capsys.readouterr().err
+    assert main([*args, "--no-gradebook"]) == 0
+    out = capsys.readouterr().out
+    assert "2 notebooks graded" in out and "NOT recorded in the gradebook" in out
+    assert main([*args, "--jobs", "0"]) == 2
+    assert "--jobs must be positive" in capsys.readouterr().err
+
+
 def _graded(student: str, score: float, problems=()) -> GradedNotebook:
     cells = [
         {

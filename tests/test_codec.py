@@ -166,11 +166,47 @@ def _u32(n: int) -> bytes:
         (b"i" + _u32(2_000_000) + b"\x01" * 2_000_000, "too large"),
         ((b"l" + _u32(1)) * 1000 + b"N", "deeper"),
         (b"h" + b"\x00" * 3, "truncated"),
+        (b"I" + _u32(3) + b"\x00" * 16, "claims"),
+        (b"D" + _u32(2**30), "claims"),
+        (b"S" + _u32(2) + _u32(1) + _u32(5) + b"abc", "truncated"),
+        (b"S" + _u32(1) + _u32(2) + b"\xff\xfe", "UTF-8"),
     ],
 )
 def test_hostile_bytes_fail_with_a_clear_error(data, why):
     with pytest.raises(CodecError, match=why):
         decode(data)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        list(range(-3, 100)),
+        [2**63 - 1, -(2**63), 0, 1],
+        [2**63, 1, 2, 3],  # past 64 bits: sent item by item, same value
+        [0.5, -0.0, math.inf, -math.inf, 1e-300],
+        ["", "héllo", "\ud800 lone", "x" * 1000],
+        [1, 2.0, "3", None],  # mixed: item by item
+        [True, False, True, False],  # bool is not int here
+    ],
+)
+def test_lists_of_one_plain_kind_round_trip_packed_or_not(items):
+    got = roundtrip(items)
+    assert got == items
+    assert [type(x) for x in got] == [type(x) for x in items]
+    assert [str(x) for x in got] == [str(x) for x in items]  # -0.0 stays -0.0
+
+
+def test_packed_lists_are_smaller_keep_nan_and_shared_references():
+    ints = list(range(1000))
+    assert encode(ints)[:1] == b"I" and len(encode(ints)) == 1 + 4 + 8 * 1000
+    assert encode([*ints, None])[:1] == b"l"  # not one kind: item by item
+    got = roundtrip([math.nan, 1.0, 2.0, 3.0])
+    assert math.isnan(got[0]) and got[1:] == [1.0, 2.0, 3.0]
+    shared = ["a", "b", "c", "d"]
+    a, b = roundtrip([shared, {"k": shared}])
+    assert a is b["k"] and a == shared
+    a.append("e")  # a real, mutable list
+    assert b["k"][-1] == "e"
 
 
 def test_decoder_limits_items_and_size():

@@ -61,6 +61,22 @@ def test_learner_cell_output_comes_back_and_values_are_plain(worker):
     assert not ok and error[0] == "ZeroDivisionError"
 
 
+def test_calls_reuse_a_few_server_threads_each_in_a_fresh_context(worker):
+    run(
+        worker,
+        "import contextvars, threading\n"
+        "seen = contextvars.ContextVar('seen', default='fresh')\n"
+        "def probe(i):\n"
+        "    before = seen.get()\n"
+        "    seen.set(i)\n"
+        "    return before, threading.active_count()\n",
+    )
+    probe = fn(worker, "probe")
+    got = [probe(i) for i in range(300)]
+    assert {before for before, _ in got} == {"fresh"}  # nothing carries over between calls
+    assert max(count for _, count in got) < 12  # threads are reused, not one per call
+
+
 def test_learner_exceptions_arrive_as_the_same_builtin_type(worker):
     run(worker, "def bad(x):\n    raise ValueError(f'bad {x}')\n")
     run(worker, "class Mine(KeyError):\n    pass\ndef mine():\n    raise Mine('k')\n")

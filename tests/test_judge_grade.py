@@ -54,8 +54,18 @@ def course(tmp_path_factory):
     done = subprocess.run(
         # --sandbox none: the killer must be able to kill its grading process (the sandboxed
         # case is the adversarial suite's); even then the rest of the class is graded.
-        [sys.executable, "-m", "course", "--root", str(course), "grade", ASSIGNMENT, "-q",
-         "--sandbox", "none"],
+        [
+            sys.executable,
+            "-m",
+            "course",
+            "--root",
+            str(course),
+            "grade",
+            ASSIGNMENT,
+            "-q",
+            "--sandbox",
+            "none",
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         env=env,
@@ -84,8 +94,11 @@ def test_scores_are_recorded_in_the_gradebook(course):
         assert sum(wrong[t][0] for t in ex.test_ids) < ex.points, ex.answer_id
     assert all(score == 0 for score, _ in grades(course, "broken").values())
     summary = (course / "grade-summary.txt").read_text()
-    assert "broken" in summary and "could not be read" in summary
+    assert "broken" in summary and "is not a notebook" in summary
     assert "killer" in summary and "was killed" in summary
+    rows = list(csv.DictReader((course / "grading" / ASSIGNMENT / "summary.csv").open()))
+    assert {r["student"] for r in rows} == {*STUDENTS, "broken", "killer"}
+    assert (course / "grading" / ASSIGNMENT / "killer.json").is_file()
 
 
 @pytest.mark.slow

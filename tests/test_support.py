@@ -153,6 +153,22 @@ def test_by_hand_blocks_globals_from_imports_and_imports_inside():
     assert blocked_modules() == ()
 
 
+def test_by_hand_stub_kept_and_changed_is_not_reused():
+    import pyarrow
+
+    from course.learner.byhand import ByHandError, by_hand
+
+    ns = _learner_namespace()
+    with by_hand("pyarrow", namespace=ns):
+        kept = ns["pa"]  # a stub smuggled out of one block and armed between blocks
+    kept.__getattr__ = lambda name: getattr(pyarrow, name)
+    kept.array = pyarrow.array
+    with by_hand("pyarrow", namespace=ns):
+        assert ns["pa"] is not kept
+        with pytest.raises(ByHandError):
+            ns["via_module_global"]([1])
+
+
 def test_by_hand_names_what_was_used():
     from course.learner.byhand import ByHandError, by_hand
 

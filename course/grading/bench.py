@@ -4,7 +4,8 @@ Builds a scratch nbgrader course with ``--copies`` submissions of one assignment
 ``01-columnar``), half the instructor's solution and half wrong (the first mutant of every
 exercise), grades them all with ``nbgrader autograde`` (one kernel per notebook, one notebook
 at a time) and with ``course grade`` (:func:`course.grading.classroom.grade_class`: sandboxed
-workers, ``--jobs`` judge processes), checks that every submission gets the same score per test
+workers, ``--jobs`` judge processes, scores recorded in the gradebook as by ``course grade``),
+checks that every submission gets the same score per test
 cell from both, and prints the seconds and the throughput ratio measured in this run.
 """
 
@@ -24,7 +25,7 @@ import nbformat
 from course.authoring.mutants import all_mutants, merge_into
 from course.authoring.notebook_model import is_answer, read
 from course.authoring.release import venv_env
-from course.grading.classroom import grade_class
+from course.grading.classroom import GradebookRecorder, grade_class
 from course.grading.limits import Limits
 from course.learner.paths import repo_root
 
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             launcher=args.sandbox,
             limits=Limits(),
             progress=False,
+            record=GradebookRecorder(course, args.assignment),  # as `course grade` does
         )
         course_seconds = time.perf_counter() - started
         ours = {

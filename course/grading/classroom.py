@@ -28,14 +28,16 @@ import sys
 import tempfile
 import time
 import traceback
-import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
+from course.grading.gradebook import GradebookRecorder, course_paths
 from course.grading.limits import Limits
 
 __all__ = [
@@ -46,6 +48,8 @@ __all__ = [
     "summary_table",
     "write_summary",
     "PRELOAD",
+    "GradebookRecorder",
+    "run",
 ]
 
 #: Imported once by the pool's fork server, so every judge process starts warm.
@@ -103,15 +107,24 @@ def _notebook_problem(path: Path) -> str:
     return ""
 
 
+def _folders(root: Path) -> tuple[Path, Path]:
+    """The source and submitted folders: from ``nbgrader_config.py`` if the course has one."""
+    root = Path(root)
+    if (root / "nbgrader_config.py").is_file():
+        paths = course_paths(root)
+        return paths.source, paths.submitted
+    return root / "solutions", root / "submitted"
+
+
 def find_submissions(
     root: Path, assignment: str, students: Iterable[str] | None = None
 ) -> list[Submission]:
     """Every (student, notebook) pair to grade, with a clear problem for anything malformed."""
-    source = root / "solutions" / assignment
+    sources, submitted = _folders(root)
+    source = sources / assignment
     notebooks = sorted(p.name for p in source.glob("*.ipynb"))
     if not notebooks:
         raise FileNotFoundError(f"no source notebooks in {source} (is {assignment!r} right?)")
-    submitted = root / "submitted"
     wanted = sorted(set(students)) if students else None
     if wanted is None:
         found = (
@@ -158,7 +171,8 @@ def _grade_one(
 
     started = time.monotonic()
     problems = [sub.problem] if sub.problem else []
-    source = Path(root) / "solutions" / sub.assignment / sub.notebook
+    sources, _ = _folders(Path(root))
+    source = sources / sub.assignment / sub.notebook
     out = Path(root) / "autograded" / sub.student / sub.assignment / sub.notebook
     try:
         launcher = launcher_by_name(launcher_name)
@@ -239,6 +253,21 @@ def grade_class(
         from tqdm import tqdm
 
         bar = tqdm(total=len(subs), desc=f"grading {assignment}", unit="nb", file=sys.stderr)
+
+    def finish(sub: Submission, graded: GradedNotebook) -> None:
+        if record is not None:
+            try:
+                record(sub, graded)
+            except Exception as exc:  # noqa: BLE001 - report, and go on with the class
+                graded.problems.append(f"recording the score failed: {exc}")
+        results.append(graded)
+        if bar is not None:
+            bar.update(1)
+
+    def failed(sub: Submission, why: str) -> GradedNotebook:
+        return GradedNotebook(sub.student, sub.notebook, 0.0, 0.0, 0.0, [], [why])
+
+    broken: list[Submission] = []  # graded again one at a time: one killer hurts only itself
     with _pool(jobs) as pool:
         futures = {
             pool.submit(_grade_one, str(root), sub, launcher, limits, hidden_feedback): sub
@@ -248,18 +277,32 @@ def grade_class(
             sub = futures[future]
             try:
                 graded = future.result()
+            except BrokenProcessPool:
+                broken.append(sub)
+                continue
             except Exception as exc:  # noqa: BLE001 - e.g. a pool process killed from outside
-                graded = GradedNotebook(
-                    sub.student, sub.notebook, 0.0, 0.0, 0.0, [], [f"grading failed: {exc!r}"]
+                graded = failed(sub, f"grading failed: {exc!r}")
+            finish(sub, graded)
+    alone = None
+    try:
+        for sub in sorted(broken, key=subs.index):
+            alone = alone or _pool(1)
+            try:
+                graded = alone.submit(
+                    _grade_one, str(root), sub, launcher, limits, hidden_feedback
+                ).result()
+            except BrokenProcessPool:
+                alone.shutdown(wait=False)
+                alone = None
+                graded = failed(
+                    sub, "the grading process was killed while this notebook was graded; scored 0"
                 )
-            if record is not None:
-                try:
-                    record(sub, graded)
-                except Exception as exc:  # noqa: BLE001 - report, and go on with the class
-                    graded.problems.append(f"recording the score failed: {exc}")
-            results.append(graded)
-            if bar is not None:
-                bar.update(1)
+            except Exception as exc:  # noqa: BLE001
+                graded = failed(sub, f"grading failed: {exc!r}")
+            finish(sub, graded)
+    finally:
+        if alone is not None:
+            alone.shutdown()
     if bar is not None:
         bar.close()
     results.sort(key=lambda g: (g.student, g.notebook))
@@ -268,60 +311,6 @@ def grade_class(
 
 
 # ------------------------------------------------------------------------------- gradebook
-
-
-class GradebookRecorder:
-    """Records each autograded notebook in nbgrader's gradebook, as ``nbgrader autograde`` does.
-
-    The student and submission are created or updated (with ``timestamp.txt`` when the exchange
-    left one), then :func:`course.grading.driver._record` (the judge's ``course grade``) stores
-    the autograded notebook with the release's checksums and runs nbgrader's own
-    ``SaveAutoGrades``. ``nbgrader generate_feedback``, ``export`` and formgrader then work on the
-    result unchanged. The assignment must be in the gradebook (``nbgrader generate_assignment``
-    puts it there). Any database nbgrader supports works (``c.CourseDirectory.db_url`` in
-    ``nbgrader_config.py``: SQLite by default, PostgreSQL for several graders).
-    """
-
-    def __init__(self, root: Path, assignment: str) -> None:
-        from nbgrader.api import Gradebook, MissingEntry
-
-        from course.grading.driver import course_paths
-
-        self.paths = course_paths(root)
-        self.db_url = self.paths.db_url
-        self.assignment = assignment
-        with Gradebook(self.db_url) as gb:
-            try:
-                gb.find_assignment(assignment)
-            except MissingEntry:
-                raise FileNotFoundError(
-                    f"assignment {assignment!r} is not in the gradebook ({self.db_url}); run "
-                    f"`nbgrader generate_assignment {assignment}` first"
-                ) from None
-
-    def __call__(self, sub: Submission, graded: GradedNotebook) -> None:
-        from nbgrader.api import Gradebook
-        from sqlalchemy.exc import SAWarning
-
-        from course.grading.driver import _record
-
-        if not graded.autograded:
-            return
-        stamp = self.paths.submitted / sub.student / sub.assignment / "timestamp.txt"
-        timestamp = stamp.read_text(errors="replace").strip() if stamp.is_file() else None
-        with warnings.catch_warnings(), Gradebook(self.db_url) as gb:
-            # nbgrader's own autoflush notices when a student's first submission is created
-            warnings.simplefilter("ignore", category=SAWarning)
-            gb.update_or_create_student(sub.student)
-            try:
-                kwargs = {"timestamp": timestamp} if timestamp else {}
-                gb.update_or_create_submission(sub.assignment, sub.student, **kwargs)
-            except Exception:  # noqa: BLE001 - a malformed timestamp must not stop the class
-                gb.db.rollback()
-                gb.update_or_create_submission(sub.assignment, sub.student)
-        text = Path(graded.autograded).read_text(encoding="utf-8")
-        source = self.paths.source / sub.assignment / sub.notebook
-        _record(self.paths, sub.assignment, sub.student, Path(sub.notebook).stem, text, source)
 
 
 # ------------------------------------------------------------------------------- reporting
@@ -413,33 +402,55 @@ def _shorten(text: str, width: int) -> str:
 # ------------------------------------------------------------------------------------- CLI
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m course.grading.classroom ASSIGNMENT``: grade the class, print the summary."""
-    import argparse
-
-    from course.grading.sandbox import SandboxUnavailable, launcher_by_name
-    from course.learner.paths import repo_root
-
-    parser = argparse.ArgumentParser(
-        prog="python -m course.grading.classroom", description=__doc__.split("\n")[0]
+def add_arguments(parser: Any) -> None:
+    """The options of ``python -m course grade`` (also ``python -m course.grading.classroom``)."""
+    parser.add_argument("assignment", help="e.g. 01-columnar")
+    parser.add_argument(
+        "--student", action="append", help="only this student (repeatable): re-grade one student"
     )
-    parser.add_argument("assignment", help="e.g. 00-orientation")
-    parser.add_argument("--root", help="the nbgrader course folder (default: found from here)")
-    parser.add_argument("--student", action="append", help="only this student (repeatable)")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel notebooks")
-    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto")
-    parser.add_argument("--cell-seconds", type=float, default=Limits.cell_seconds)
-    parser.add_argument("--total-seconds", type=float, default=Limits.total_seconds)
-    parser.add_argument("--hidden-feedback", choices=("case", "exercise"), default="case")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="notebooks graded at once")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "none"),
+        default="auto",
+        help="run each submission in bubblewrap (auto: when it works here, else warn)",
+    )
+    parser.add_argument(
+        "--hidden-feedback",
+        choices=("case", "exercise"),
+        default="case",
+        help="a failing hidden test shows its check's message (case) or only that it failed",
+    )
+    parser.add_argument(
+        "--cell-seconds", type=float, default=Limits.cell_seconds, help="time limit per cell"
+    )
+    parser.add_argument(
+        "--total-seconds",
+        type=float,
+        default=Limits.total_seconds,
+        help="time limit per notebook",
+    )
     parser.add_argument(
         "--no-gradebook", action="store_true", help="do not record scores in nbgrader's gradebook"
     )
-    args = parser.parse_args(argv)
+
+
+def run(root: Path, args: Any) -> int:
+    """Grade the class as ``args`` (from :func:`add_arguments`) say; print the summary."""
+    from course.grading.sandbox import SandboxUnavailable, launcher_by_name
+
+    for name, value in (("--jobs", args.jobs), ("--cell-seconds", args.cell_seconds),
+                        ("--total-seconds", args.total_seconds)):  # fmt: skip
+        if value is not None and value <= 0:
+            print(f"error: {name} must be positive, got {value:g}", file=sys.stderr)
+            return 2
+    # nbgrader's gradebook runs the `alembic` command: find it beside this Python even when the
+    # environment is not activated.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
     try:
-        root = Path(args.root).resolve() if args.root else repo_root()
         launcher = launcher_by_name(args.sandbox)
-    except (FileNotFoundError, SandboxUnavailable) as exc:
+    except SandboxUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     warning = getattr(launcher, "warning", "")
@@ -447,12 +458,9 @@ def main(argv: list[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     limits = Limits(cell_seconds=args.cell_seconds, total_seconds=args.total_seconds)
     recorder = None
-    if not args.no_gradebook:
-        try:
-            recorder = GradebookRecorder(root, args.assignment)
-        except FileNotFoundError as exc:
-            print(f"warning: scores are NOT recorded in the gradebook: {exc}", file=sys.stderr)
     try:
+        if not args.no_gradebook:
+            recorder = GradebookRecorder(root, args.assignment)
         results = grade_class(
             root,
             args.assignment,
@@ -464,15 +472,43 @@ def main(argv: list[str] | None = None) -> int:
             progress=not args.quiet,
             record=recorder,
         )
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not results:
+        print(f"no submissions of {args.assignment} under submitted/<student>/ to grade")
+        return 0
     print(summary_table(results))
     folder = records_dir(root, args.assignment)
-    print(f"\nsandbox: {launcher.name}; records and summary.csv in {folder}")
+    stopped = sum(bool(g.stopped) for g in results)
+    print(
+        f"\n{len(results)} notebooks graded ({stopped} with a stopped cell); sandbox: "
+        f"{launcher.name}; per-student records and summary.csv in {folder}"
+        + ("" if recorder else "; scores NOT recorded in the gradebook (--no-gradebook)")
+    )
     if warning:
         print(warning)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course.grading.classroom ASSIGNMENT``: the same as ``python -m course grade``."""
+    import argparse
+
+    from course.learner.paths import repo_root
+
+    parser = argparse.ArgumentParser(
+        prog="python -m course.grading.classroom", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--root", help="the nbgrader course folder (default: found from here)")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        root = Path(args.root).resolve() if args.root else repo_root()
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return run(root, args)
 
 
 if __name__ == "__main__":

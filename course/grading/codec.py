@@ -54,6 +54,10 @@ _LIST, _TUPLE, _DICT = b"l", b"t", b"d"
 _ARROW = b"A"
 _MINE, _YOURS = b"h", b"y"  # a handle owned by the sender / by the receiver
 _MEMO = b"m"  # a back reference to the n-th memoised value of this message
+# packed lists (the common case, sent in bulk): all items exactly int (64-bit), float or str
+_INTS, _FLOATS, _STRS = b"I", b"D", b"S"
+_PACK_MIN = 4  # shorter lists are not worth packing
+_I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
 
 _ARROW_KINDS = {0: "Array", 1: "ChunkedArray", 2: "RecordBatch", 3: "Table"}
 
@@ -167,6 +171,8 @@ class _Encoder:
         elif isinstance(value, list):
             items = list(list.__iter__(value))
             self._memoise(value)
+            if len(items) >= _PACK_MIN and self._packed(items):
+                return
             out += _LIST
             self._length(len(items))
             for item in items:
@@ -206,6 +212,30 @@ class _Encoder:
                 raise CodecError("export() must return a Ref")
             out += _MINE if ref.mine else _YOURS
             out += _U64.pack(ref.id)
+
+    def _packed(self, items: list) -> bool:
+        """Write ``items`` as one packed list if they are all of one plain kind; else False."""
+        kind = type(items[0])
+        if kind not in (int, float, str) or any(type(item) is not kind for item in items):
+            return False
+        out, n = self.out, len(items)
+        if kind is int:
+            if min(items) < _I64_MIN or max(items) > _I64_MAX:
+                return False
+            out += _INTS
+            self._length(n)
+            out += struct.pack(f">{n}q", *items)
+        elif kind is float:
+            out += _FLOATS
+            self._length(n)
+            out += struct.pack(f">{n}d", *items)
+        else:
+            raws = [item.encode("utf-8", "surrogatepass") for item in items]
+            out += _STRS
+            self._length(n)
+            out += struct.pack(f">{n}I", *map(len, raws))
+            out += b"".join(raws)
+        return True
 
 
 def encode(
@@ -293,6 +323,24 @@ class _Decoder:
             for _ in range(n):
                 items.append(self.value(depth + 1))
             return items
+        if tag in (_INTS, _FLOATS):
+            n = self._count(8)
+            made = list(struct.unpack(f">{n}{'q' if tag == _INTS else 'd'}", self._take(8 * n)))
+            self.memo.append(made)
+            return made
+        if tag == _STRS:
+            n = self._count(4)
+            lengths = struct.unpack(f">{n}I", self._take(4 * n))
+            raw = self._take(sum(lengths))
+            made, at = [], 0
+            try:
+                for length in lengths:
+                    made.append(str(raw[at : at + length], "utf-8", "surrogatepass"))
+                    at += length
+            except UnicodeDecodeError as exc:
+                raise CodecError(f"a string is not valid UTF-8: {exc}") from None
+            self.memo.append(made)
+            return made
         if tag == _DICT:
             n = self._count(2)
             result: dict[Any, Any] = {}

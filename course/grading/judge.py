@@ -59,6 +59,7 @@ from course.authoring.notebook_model import (
     SOLUTION_END,
     region_lines,
 )
+from course.grading import oracle
 from course.grading.codec import CodecError
 from course.grading.limits import Launcher, Limits, NoSandbox
 from course.grading.rpc import (
@@ -577,8 +578,13 @@ class _Run:
     finished: bool = False
 
 
-def _run_here(source: str, namespace: dict, timeout: float, worker: Worker | None) -> _Run:
-    """Run ``source`` in this process on a thread, capturing its output, for up to ``timeout``."""
+def _run_here(
+    source: str, namespace: dict, timeout: float, worker: Worker | None, scope: str | None = None
+) -> _Run:
+    """Run ``source`` in this process on a thread, capturing its output, for up to ``timeout``.
+
+    ``scope`` names the source notebook, for :func:`course.grading.oracle.once`.
+    """
     out, err = _install_streams()
     run = _Run()
 
@@ -590,6 +596,7 @@ def _run_here(source: str, namespace: dict, timeout: float, worker: Worker | Non
             byhand.judge_redirect.set(_judge_by_hand) if hasattr(byhand, "judge_redirect") else None
         )
         _current.set(worker)
+        oracle.scope.set(scope)
         try:
             tree = ast.parse(source)
             last = None
@@ -769,6 +776,8 @@ def _grade_notebook(
     started = time.monotonic()
     deadline = started + limits.total_seconds
     source = nbformat.read(str(source_nb), as_version=4)
+    # oracles cached by `once` belong to this version of this source notebook
+    scope = f"{Path(source_nb).resolve()}@{Path(source_nb).stat().st_mtime_ns}"
     problems: list[str] = []
     try:
         with open(submission_nb, encoding="utf-8") as f:
@@ -861,7 +870,11 @@ def _grade_notebook(
                     ns = dict(setup_ns)
                     ns.update(fetch_api(ensure_worker()))
                     run = _run_here(
-                        cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), worker
+                        cell.source,
+                        ns,
+                        max(0.1, min(limits.cell_seconds, remaining())),
+                        worker,
+                        scope,
                     )
                     if run.error is not None:
                         problems.append(
@@ -928,7 +941,9 @@ def _grade_notebook(
             ns.update(fetch_api(w))
             if w is not None:
                 w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
-            run = _run_here(cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w)
+            run = _run_here(
+                cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w, scope
+            )
             for key, value in ns.items():
                 if key not in api and not key.startswith("__"):
                     test_ns[key] = value

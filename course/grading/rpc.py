@@ -30,6 +30,7 @@ generator's return value.
 from __future__ import annotations
 
 import builtins
+import contextvars
 import functools
 import importlib
 import itertools
@@ -306,6 +307,8 @@ class Endpoint:
             weakref.WeakValueDictionary()
         )
         self._threads = threading.BoundedSemaphore(max_threads)
+        self._idle: list[_Slot] = []  # server threads waiting for their next request
+        self._idle_lock = threading.Lock()
         self.closed = threading.Event()
         self.close_reason = ""
         self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
@@ -475,9 +478,7 @@ class Endpoint:
             if not self._threads.acquire(blocking=False):
                 self._reply_error(ident, RuntimeError("too many requests at once"))
                 return
-            threading.Thread(
-                target=self._serve, args=(ident, op, args), name=f"{self.name}-serve", daemon=True
-            ).start()
+            self._hand_over((ident, op, args))
         elif kind == "n" and len(message) == 3 and message[1] == "release":
             for item in message[2] if isinstance(message[2], tuple) else ():
                 if not (isinstance(item, tuple) and len(item) == 2):
@@ -496,6 +497,39 @@ class Endpoint:
                         self._export_ids.pop(id(obj), None)
         else:
             raise CodecError(f"unknown message kind {str(kind)[:20]!r}")
+
+    def _hand_over(self, job: tuple) -> None:
+        """Serve ``job`` on an idle server thread, or on a new one if none is idle."""
+        with self._idle_lock:
+            if self._idle:
+                slot = self._idle.pop()
+                slot.job = job
+                slot.ready.set()
+                return
+        threading.Thread(
+            target=self._server, args=(job,), name=f"{self.name}-serve", daemon=True
+        ).start()
+
+    def _server(self, job: tuple) -> None:
+        """Serve requests, one at a time: starting a thread per call costs more than the call."""
+        slot = _Slot()
+        while True:
+            # each request in a fresh context, as on a new thread (no context variable carries over)
+            contextvars.Context().run(self._serve, *job)
+            slot.ready.clear()
+            with self._idle_lock:
+                if self.closed.is_set() or len(self._idle) >= _IDLE_SERVERS:
+                    return
+                self._idle.append(slot)
+            if not slot.ready.wait(_IDLE_SECONDS):
+                with self._idle_lock:
+                    if slot in self._idle:
+                        self._idle.remove(slot)
+                        return
+                # handed a job just as the wait ended: it is set before the slot left the list
+            job = slot.job
+            if job is None:  # the channel closed
+                return
 
     def _reply_error(self, ident: int, exc: BaseException) -> None:
         try:
@@ -526,6 +560,11 @@ class Endpoint:
             return
         self.close_reason = reason
         self.closed.set()
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for slot in idle:  # idle server threads end now
+            slot.job = None
+            slot.ready.set()
         with self._plock:
             pending = list(self._pending.values())
         for item in pending:
@@ -541,6 +580,18 @@ class Endpoint:
                 os.close(fd)
             except OSError:
                 pass
+
+
+_IDLE_SERVERS = 8  # server threads kept waiting for requests
+_IDLE_SECONDS = 30.0  # how long an idle server thread waits before it ends
+
+
+class _Slot:
+    """An idle server thread's mailbox: the next request, and the event that says it is there."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.job: tuple | None = ()
 
 
 def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> Any:

@@ -101,6 +101,18 @@ class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 _FINDER = _StubFinder()
+#: One stub per name, reused while its attributes are as made (a stub that code inside a block
+#: kept and changed, say by adding a module ``__getattr__``, is replaced, never reused).
+_STUBS: dict[tuple[str, str], tuple[_Stub, dict]] = {}
+
+
+def _stub(package: str, name: str) -> _Stub:
+    made = _STUBS.get((package, name))
+    if made is not None and vars(made[0]) == made[1]:
+        return made[0]
+    stub = _Stub(package, name)
+    _STUBS[(package, name)] = (stub, dict(vars(stub)))
+    return stub
 
 
 def _package_of(value: Any) -> str | None:
@@ -143,12 +155,13 @@ def by_hand(*packages: str, namespace: dict | None = None) -> Iterator[None]:
     saved_modules: dict[str, Any] = {}
     saved_globals: dict[str, Any] = {}
     for name in list(sys.modules):
-        if name.split(".")[0] in blocked:
+        top = name.partition(".")[0]
+        if top in blocked:
             saved_modules[name] = sys.modules[name]
-            sys.modules[name] = _Stub(name.split(".")[0], name)
-    for package in blocked - {n.split(".")[0] for n in saved_modules}:
+            sys.modules[name] = _stub(top, name)
+    for package in blocked - {n.partition(".")[0] for n in saved_modules}:
         saved_modules[package] = None
-        sys.modules[package] = _Stub(package, package)
+        sys.modules[package] = _stub(package, package)
     for key, value in list(namespace.items()):
         if key.startswith("__"):
             continue
@@ -159,7 +172,7 @@ def by_hand(*packages: str, namespace: dict | None = None) -> Iterator[None]:
                 label = value.__name__
             else:
                 label = f"{getattr(value, '__module__', package)}.{getattr(value, '__name__', key)}"
-            namespace[key] = _Stub(package, label)
+            namespace[key] = _stub(package, label)
     before = blocked_modules()
     _state.blocked = tuple(sorted(set(before) | blocked))
     added_finder = _FINDER not in sys.meta_path
@@ -171,7 +184,7 @@ def by_hand(*packages: str, namespace: dict | None = None) -> Iterator[None]:
         _state.blocked = before
         if added_finder and _FINDER in sys.meta_path:
             sys.meta_path.remove(_FINDER)
-        for name in [n for n in sys.modules if n.split(".")[0] in blocked]:
+        for name in [n for n in sys.modules if n.partition(".")[0] in blocked]:
             if name not in saved_modules and isinstance(sys.modules[name], _Stub):
                 del sys.modules[name]  # a stub imported inside the block
         for key, value in saved_globals.items():

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 
@@ -60,6 +62,15 @@ def metrics(
     interval_s = _positive_int("interval_s", interval_s, "metrics(interval_s=10)")
     if not isinstance(null_fraction, (int, float)) or not 0 <= null_fraction < 1:
         raise ValueError(f"null_fraction must be a number in [0, 1), got {null_fraction!r}")
+    make_rng(seed)  # checks the seed
+    return _metrics(rows, hosts, interval_s, float(null_fraction), seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _metrics(
+    rows: int, hosts: int, interval_s: int, null_fraction: float, seed: int | None
+) -> pa.Table:
+    """``metrics``' table, built once per set of arguments (a Table cannot be changed)."""
     # One independent stream per quantity: the first N rows are the same whatever ``rows`` is.
     streams = np.random.SeedSequence(make_rng(seed).integers(2**63)).spawn(8)
     hosts_gen, cpu_gen, req_gen, lat_gen, mem_gen, status_gen, cpu_null_gen, mem_null_gen = (
