@@ -22,7 +22,14 @@ def test_mutant_loses_points_and_alternative_gets_full_marks(mutant, record_prop
     result = grade_mutant(ROOT, mutant)
     record_property(
         "mutant",
-        {"exercise": f"{mutant.assignment}/{mutant.cell}", "kind": mutant.kind, "ok": result.ok},
+        {
+            "exercise": f"{mutant.assignment}/{mutant.cell}",
+            "kind": mutant.kind,
+            "ok": result.ok,
+            "name": mutant.name,
+            "points": result.points,
+            "max_points": result.max_points,
+        },
     )
     if mutant.kind == "alternative":
         assert result.ok, (
