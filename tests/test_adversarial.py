@@ -379,3 +379,69 @@ def test_stopped_cells_are_recorded_with_the_reason(graded):
     )
     stopped = record["notebooks"][0]["stopped"]
     assert stopped and all("bucket-start" in s for s in stopped), record
+
+
+# --------------------------------------------------------------------------- assignment 4b
+# Forgeries of what module 4's helpers report from inside the learner's process: each file is
+# graded on its own by the judge (sandboxed), on the test cells of the exercises it answers.
+
+CONCURRENCY = ROOT / "solutions" / "04-concurrency" / "tasks.ipynb"
+CONCURRENCY_ATTACKS = sorted((ROOT / "tests" / "adversarial" / "04-concurrency").glob("*.py"))
+
+
+def _concurrency_submission(attack) -> tuple[nbformat.NotebookNode, dict[str, float]]:
+    """The released notebook with the attack's answers, and the points each test deserves."""
+    source = nbformat.read(CONCURRENCY, as_version=4)
+    solution = {
+        meta(c)["grade_id"]: "\n".join(
+            line
+            for line in c.source.splitlines()
+            if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+        )
+        for c in source.cells
+        if meta(c).get("solution")
+    }
+    nb = nbformat.read(ROOT / "exercises" / "04-concurrency" / "tasks.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = meta(cell).get("grade_id")
+        if meta(cell).get("solution") and gid in attack.ANSWERS:
+            cell.source = attack.ANSWERS[gid].replace("{solution}", solution[gid])
+    want = {
+        meta(c)["grade_id"]: float(meta(c)["points"])
+        * (meta(c)["grade_id"].rsplit("-", 1)[0] in attack.HONEST)
+        for c in source.cells
+        if meta(c).get("grade") and meta(c)["grade_id"].rsplit("-", 1)[0] in attack.ANSWERS
+    }
+    want.update(getattr(attack, "EXPECT", {}))
+    return nb, want
+
+
+def test_concurrency_attacks_are_forgeries():
+    assert len(CONCURRENCY_ATTACKS) >= 4
+    assert {load(p).CLASS for p in CONCURRENCY_ATTACKS} == {"forged"}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in CONCURRENCY_ATTACKS])
+def test_concurrency_forgery(name, tmp_path):
+    from course.grading.judge import grade_notebook
+    from course.grading.sandbox import launcher_by_name
+
+    attack = load(ROOT / "tests" / "adversarial" / "04-concurrency" / f"{name}.py")
+    nb, want = _concurrency_submission(attack)
+    path = tmp_path / "tasks.ipynb"
+    nbformat.write(nb, str(path))
+    limits = Limits(cell_seconds=120, total_seconds=600, memory_bytes=2 << 30, cpu_seconds=600)
+    result = grade_notebook(
+        CONCURRENCY,
+        path,
+        tmp_path / "work",
+        launcher=launcher_by_name("bwrap"),
+        limits=limits,
+        tests=sorted(want),
+    )
+    got = {c.grade_id: c.points for c in result.cells}
+    if hasattr(attack, "XFAIL") and got != want:
+        pytest.xfail(attack.XFAIL)
+    assert got == want, f"{name}: {result.problems}\n" + "\n".join(
+        f"  {c.grade_id}: {c.status} {c.message[:300]}" for c in result.cells
+    )

@@ -384,3 +384,52 @@ def test_explorer_budget_is_the_exploring_threads_cpu_time():
 
     result = explore([sleepy, sleepy], {}, seconds=0.04)
     assert result.interleavings == 2
+
+
+def test_memo_gives_the_same_outcomes_with_fewer_resumes():
+    resumes = {True: 0, False: 0}
+
+    def counting(memo, body):
+        def thread(*args):
+            gen = body(*args)
+            value = None
+            try:
+                while True:
+                    resumes[memo] += 1
+                    value = yield gen.send(value)
+            except StopIteration as stop:
+                return stop.value
+
+        return thread
+
+    def consumer(use_while):
+        yield ("acquire", "l")
+        items = yield ("read", "items")
+        while not items:
+            yield ("wait", "c", "l")
+            items = yield ("read", "items")
+            if not use_while and not items:
+                raise IndexError("nothing to take")
+        yield ("write", "items", items[1:])
+        yield ("release", "l")
+        return {"took": items[0]}
+
+    def producer(item):
+        yield ("acquire", "l")
+        items = yield ("read", "items")
+        yield ("write", "items", items + [item])
+        yield ("notify", "c")
+        yield ("release", "l")
+
+    for use_while in (True, False):
+        got = {}
+        for memo in (True, False):
+            threads = [
+                (counting(memo, consumer), use_while),
+                (counting(memo, producer), ("y", 1)),
+                (counting(memo, racy),),
+            ]
+            got[memo] = explore(threads, {"items": [], "n": 0}, spurious=1, memo=memo).outcomes
+        assert got[True] == got[False] and len(got[True]) > 100
+        assert {o.status for o in got[True]} == ({"ok"} if use_while else {"ok", "error"})
+    assert resumes[True] * 10 < resumes[False], resumes

@@ -201,6 +201,95 @@ def _start(spec: ThreadSpec, index: int):
     return gen
 
 
+class _Unkeyable(Exception):
+    """A value the thread cache cannot compare (not plain data)."""
+
+
+_ATOMS = (type(None), bool, int, float, complex, str, bytes)
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for plain data that is equal exactly when the values are equal."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return (kind.__name__, value)
+    if kind in (list, tuple):
+        return (kind.__name__, tuple(_key(v) for v in value))
+    if kind is dict:
+        return ("dict", tuple((_key(k), _key(v)) for k, v in value.items()))
+    if kind in (set, frozenset):
+        return (kind.__name__, frozenset(_key(v) for v in value))
+    raise _Unkeyable(kind.__name__)
+
+
+class _Thread:
+    """One thread of a run: its generator, resumed through a cache shared by an exploration.
+
+    A thread's next operation depends only on its arguments and the values the explorer sent into
+    it (threads share nothing but the explorer's variables), so what a generator did after the
+    same inputs is kept in ``cache`` and a later run that sends the same inputs reads it back
+    instead of resuming the generator again: an exploration replays every run from the start, and
+    without the cache each replayed step is a call into the learner's code (a round trip to the
+    learner's process under the judge). A new input resumes a real generator, re-made and fed
+    the earlier inputs if it is not at that point. ``cache=None`` resumes the generator every
+    time; so does a value that is not plain data.
+    """
+
+    def __init__(self, spec: ThreadSpec, index: int, cache: dict | None) -> None:
+        self.spec, self.index, self.cache = spec, index, cache
+        self.values: list[Any] = []  # what the explorer sent so far
+        self.path: tuple | None = ()  # their keys (None: not cacheable)
+        self.gen: Any = None
+        self.gen_at = -1  # how many of ``values`` the real generator has taken (-1: not started)
+
+    def resume(self, value: Any, first: bool) -> tuple[str, Any]:
+        """``("op", op)``, ``("return", value)`` or ``("raise", exception)``."""
+        if not first:
+            self.values.append(copy.deepcopy(value))
+            if self.path is not None:
+                try:
+                    self.path = (*self.path, _key(value))
+                except _Unkeyable:
+                    self.path = None
+        if self.cache is not None and self.path is not None and self.path in self.cache:
+            kind, payload = self.cache[self.path]
+            return kind, copy.deepcopy(payload) if kind != "raise" else payload
+        if self.gen is None or self.gen_at != len(self.values) - 1:  # not right here: start again
+            self.close()
+            self.gen = _start(self.spec, self.index)
+            self.gen_at = -1
+            while self.gen_at < len(self.values) - 1:
+                kind, payload = self._real()
+                if kind != "op":  # it ended earlier than the first time (not deterministic)
+                    return kind, payload
+        outcome = self._real()
+        if self.cache is not None and self.path is not None:
+            kind, payload = outcome
+            self.cache[self.path] = (kind, copy.deepcopy(payload) if kind != "raise" else payload)
+        return outcome
+
+    def _real(self) -> tuple[str, Any]:
+        """Resume the real generator with its next input."""
+        at = self.gen_at
+        self.gen_at += 1
+        try:
+            if at < 0:
+                return "op", next(self.gen)
+            return "op", self.gen.send(copy.deepcopy(self.values[at]))
+        except StopIteration as stop:
+            return "return", stop.value
+        except Exception as exc:  # noqa: BLE001 - a thread's own bug is an outcome
+            return "raise", exc
+
+    def close(self) -> None:
+        if self.gen is not None:
+            try:
+                self.gen.close()
+            except Exception:  # noqa: BLE001, S110 - a thread that refuses to close is finished
+                pass
+            self.gen = None
+
+
 def _describe(op: Any) -> str:
     if isinstance(op, tuple) and op:
         return " ".join([str(op[0])] + [repr(a) for a in op[1:]])
@@ -217,6 +306,7 @@ class _Run:
         functions: dict[str, Callable[..., Any]],
         invariant: Callable[[dict[str, Any]], Any] | None,
         spurious: int,
+        caches: list[dict] | None = None,
     ):
         self.state = copy.deepcopy(dict(init))
         self.functions = functions
@@ -231,10 +321,9 @@ class _Run:
         self.schedule: list[int] = []
         self.status: str | None = None
         self.message = ""
-        self.gens = []
+        self.gens: list[_Thread] = []
         for index, spec in enumerate(threads):
-            gen = _start(spec, index)
-            self.gens.append(gen)
+            self.gens.append(_Thread(spec, index, None if caches is None else caches[index]))
             self.mode.append("run")
             self.pending.append(None)
             self._advance(index, None, first=True)
@@ -245,17 +334,16 @@ class _Run:
 
     def _advance(self, tid: int, value: Any, first: bool = False) -> None:
         """Resume thread ``tid`` with ``value``; record its next operation or its end."""
-        try:
-            op = next(self.gens[tid]) if first else self.gens[tid].send(value)
-        except StopIteration as stop:
+        kind, payload = self.gens[tid].resume(value, first)
+        if kind == "return":
             self.mode[tid] = "done"
             self.pending[tid] = None
-            self.results[tid] = stop.value
+            self.results[tid] = payload
             return
-        except Exception as exc:  # noqa: BLE001 - a thread's own bug is an outcome
-            self._fail("error", f"T{tid} raised {type(exc).__name__}: {exc}")
+        if kind == "raise":
+            self._fail("error", f"T{tid} raised {type(payload).__name__}: {payload}")
             return
-        self.pending[tid] = self._validate(tid, op)
+        self.pending[tid] = self._validate(tid, payload)
 
     def _validate(self, tid: int, op: Any) -> tuple:
         if not isinstance(op, tuple) or not op or op[0] not in OPERATIONS:
@@ -421,11 +509,8 @@ class _Run:
             if verdict is not None and verdict is not True:
                 why = verdict if isinstance(verdict, str) else "check(state, results) was False"
                 self._fail("check", why)
-        for gen in self.gens:
-            try:
-                gen.close()
-            except Exception:  # noqa: BLE001, S110 - a thread that refuses to close is finished
-                pass
+        for thread in self.gens:
+            thread.close()
         return Outcome(
             list(self.schedule),
             self.status or "ok",
@@ -535,6 +620,7 @@ def explore(
     max_steps: int = MAX_STEPS,
     seconds: float = SECONDS,
     stop_at_first_failure: bool = False,
+    memo: bool = True,
 ) -> Exploration:
     """Run ``threads`` under every schedule (depth first, lexicographic) from state ``init``.
 
@@ -543,15 +629,20 @@ def explore(
     is judged the same way after every step. ``spurious`` lets up to that many waits per run
     return without a notify. ``preemptions`` bounds how often a thread that could go on is
     switched away from (None: no bound). Raises :class:`ExplorationTooLarge` past
-    ``max_interleavings`` runs or ``seconds`` seconds.
+    ``max_interleavings`` runs or ``seconds`` seconds. ``memo`` replays a thread's steps from
+    what it did before after the same inputs, instead of resuming its generator again (see
+    ``_Thread``): the same outcomes, far fewer calls into the threads' code, as long as a thread
+    depends only on its arguments and the values the explorer sends it.
     """
     threads, init = _checked_threads(threads), _checked_init(init)
     functions = functions or {}
     outcomes: list[Outcome] = []
     prefix: list[int] = []
     started = time.thread_time()
+    # what each thread did after the same inputs
+    caches: list[dict] | None = [{} for _ in threads] if memo else None
     while True:
-        run = _Run(threads, init, functions, invariant, spurious)
+        run = _Run(threads, init, functions, invariant, spurious, caches)
         # options[i]: the choices open at step i, chosen[i]: which one was taken
         options: list[list[int]] = []
         used_preemptions = 0
@@ -623,8 +714,9 @@ def sample(
     chooser = random.Random(seed)
     outcomes = []
     started = time.thread_time()
+    caches: list[dict] = [{} for _ in threads]
     for _ in range(runs):
-        run = _Run(threads, init, functions or {}, invariant, spurious)
+        run = _Run(threads, init, functions or {}, invariant, spurious, caches)
         while run.status is None:
             enabled = run.enabled()
             if not enabled:

@@ -7,17 +7,27 @@ code left running); in one kernel they are plain calls. Each takes plain data an
 function, and returns a plain ``dict``; the test cell states the rules on it.
 
 Trust: under the judge these run beside the submission, so a hostile submission could forge what
-they report; the judge still counts calls of its own callbacks (``work`` in the pipeline tests)
-itself. Code is MIT licensed.
+they report. To make that hard and visible, they bind what they use when this module is imported
+(``_sleep``, ``_all_tasks``, ...: patching ``asyncio.sleep`` later changes nothing here), and the
+worker calls them as they were before any learner cell ran and refuses to if a cell replaced them
+or what they rely on (:mod:`course.grading.helpers`). The judge still checks what it can itself:
+calls of its own callbacks (``work`` in the pipeline tests), and the threads of the learner's
+process, counted by the OS (:class:`course.grading.observe.ThreadWatch`). Code is MIT licensed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import threading
-import weakref
+from asyncio import Lock as _Lock
+from asyncio import all_tasks as _all_tasks
+from asyncio import current_task as _current_task
+from asyncio import gather as _gather
+from asyncio import get_running_loop as _get_running_loop
+from asyncio import sleep as _sleep
+from gc import collect as _collect
+from threading import enumerate as _threads
 from typing import Any
+from weakref import WeakValueDictionary as _WeakValueDictionary
+from weakref import ref as _ref
 
 from course.concurrency.overlap import run_threads
 from course.concurrency.seeded import run
@@ -38,9 +48,9 @@ def run_counted(func: Any, args: tuple | list, timeout: float = 10.0) -> dict[st
     Returns ``run_threads``' report plus ``"threads_left"``: how many threads started during the
     call (by ``func``) are still running when it has returned or raised.
     """
-    before = set(threading.enumerate())
+    before = set(_threads())
     (report,) = run_threads([(func, tuple(args))], timeout=timeout)
-    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    left = [t for t in _threads() if t not in before and t.is_alive()]
     report["threads_left"] = len(left)  # includes the runner itself if ``alive``
     return report
 
@@ -59,7 +69,7 @@ class _Fetcher:
         self.running += 1
         self.most = max(self.most, self.running)
         try:
-            await asyncio.sleep(len(url))
+            await _sleep(len(url))
             if url in self.fail:
                 raise ValueError(f"cannot fetch {url}")
             return url.upper()
@@ -87,7 +97,7 @@ def crawl_report(
         except ValueError as exc:
             result, error = None, str(exc)
         cleaned = list(fetcher.cleaned)
-        left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+        left = [t for t in _all_tasks() if t is not _current_task() and not t.done()]
         for task in left:
             task.cancel()
         return result, error, cleaned, len(left)
@@ -115,13 +125,13 @@ def withdraw_report(
     account, seen = {"balance": start}, []
 
     async def bank() -> list:
-        lock = asyncio.Lock()
+        lock = _Lock()
 
         async def approve(amount: int) -> None:
             seen.append((amount, account["balance"]))
-            await asyncio.sleep(0.01 * amount)
+            await _sleep(0.01 * amount)
 
-        return list(await asyncio.gather(*(withdraw(account, lock, a, approve) for a in amounts)))
+        return list(await _gather(*(withdraw(account, lock, a, approve) for a in amounts)))
 
     done = run(bank(), seed=seed, timeout=timeout)
     return {"done": done, "final": account["balance"], "seen": seen}
@@ -131,7 +141,7 @@ def spawned_result(spawn: Any, value: Any, seed: int = 0, timeout: float = 10.0)
     """What awaiting ``spawn(asyncio.sleep(1, result=value))`` gives, on the seeded loop."""
 
     async def main() -> Any:
-        return await spawn(asyncio.sleep(1, result=value))
+        return await spawn(_sleep(1, result=value))
 
     return run(main(), seed=seed, timeout=timeout)
 
@@ -140,31 +150,31 @@ def spawn_report(spawn: Any, n: int, seed: int = 0, timeout: float = 10.0) -> di
     """Spawn ``n`` background jobs that only their own task keeps alive; collect garbage.
 
     Each job awaits a future that only the job itself references, so a task nobody keeps is
-    destroyed by ``gc.collect()`` before it can finish. Returns ``finished`` (the jobs that
+    destroyed by ``_collect()`` before it can finish. Returns ``finished`` (the jobs that
     finished, sorted) and ``kept`` (how many of the finished tasks are still referenced).
     """
 
     async def main() -> tuple:
-        futures: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        futures: _WeakValueDictionary = _WeakValueDictionary()
         finished: list[int] = []
 
         async def job(i: int) -> None:
-            fut = asyncio.get_running_loop().create_future()
+            fut = _get_running_loop().create_future()
             futures[i] = fut
             await fut
             finished.append(i)
 
-        refs = [weakref.ref(spawn(job(i))) for i in range(n)]
+        refs = [_ref(spawn(job(i))) for i in range(n)]
         for _ in range(3):
-            await asyncio.sleep(0)
-        gc.collect()
+            await _sleep(0)
+        _collect()
         for i in range(n):
             fut = futures.get(i)
             if fut is not None:
                 fut.set_result(None)
         for _ in range(5):
-            await asyncio.sleep(0)
-        gc.collect()
+            await _sleep(0)
+        _collect()
         return sorted(finished), sum(r() is not None for r in refs)
 
     finished, kept = run(main(), seed=seed, timeout=timeout)

@@ -8,9 +8,12 @@ as themselves and the test's objects as handles that call back into the judge; i
 return plain data. Under plain nbgrader (one kernel) it is simply called.
 
 Trust: the helper runs in the same process as the submission, so a hostile submission can forge
-what it reports (by patching the helper, ``threading`` or ``asyncio``). Prefer checks the judge
-makes itself (callbacks into test objects that count calls, the explorer driven from the judge)
-and keep helpers for what cannot be observed from outside. Code is MIT licensed.
+what it reports. The worker calls the helper as it was before any learner cell ran and refuses if
+a cell replaced it or what it relies on (:mod:`course.grading.helpers`), which makes forging
+deliberate and visible, not impossible. Prefer checks the judge makes itself (callbacks into test
+objects that count calls, the explorer driven from the judge, the learner's threads counted by the
+OS with :class:`course.grading.observe.ThreadWatch`) and keep helpers for what cannot be observed
+from outside. Code is MIT licensed.
 """
 
 from __future__ import annotations

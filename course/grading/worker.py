@@ -15,8 +15,8 @@ Requests (the judge is trusted; nothing here decides a score):
   made unreachable with :func:`course.learner.byhand.by_hand` while the call runs
 - ``exit(target, exception info)``: ``target.__exit__`` of a ``with`` block that raised
 - ``getattr(target, attr)``, ``setattr(target, attr, value)`` (public names only)
-- ``course(module, qualname, args, kwargs)``: call a function of the ``course`` package here
-  (see :func:`course.grading.judge.in_learner`)
+- ``course(module, qualname, args, kwargs)``: call a helper of the ``course`` package here, as
+  it was before any learner cell ran (see :mod:`course.grading.helpers`)
 - ``put(value)`` (keep a value here, return its handle), ``ping``
 """
 
@@ -92,6 +92,7 @@ class _State:
 def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
+    from course.grading.helpers import Helpers
     from course.grading.rpc import AsHandle, Endpoint, exit_with
     from course.learner.byhand import by_hand
 
@@ -102,6 +103,7 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
     shell.showtraceback = lambda *a, **k: None  # the reply carries the error instead
     shell.showsyntaxerror = lambda *a, **k: None
     user_ns = shell.user_ns
+    helpers = Helpers()  # before any learner cell: what in_learner calls, and its seal
     cell_lock = threading.Lock()
     block_lock = threading.Lock()
 
@@ -150,7 +152,7 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
             target, info = args
             return exit_with(target, info)
         if op == "course":
-            return _course_call(*args)
+            return helpers.call(*args)
         if op == "put":
             return AsHandle(args[0])
         if op == "ping":
@@ -160,26 +162,6 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
     endpoint = Endpoint(rfd, wfd, handler, name="worker")
     endpoint.default_timeout = timeout
     endpoint.closed.wait()
-
-
-def _course_call(module: Any, qualname: Any, args: Any, kwargs: Any) -> Any:
-    """Call ``module.qualname(*args, **kwargs)``: only functions of ``course`` outside grading."""
-    import importlib
-
-    if not (
-        isinstance(module, str)
-        and isinstance(qualname, str)
-        and (module == "course" or module.startswith("course."))
-        and not module.startswith("course.grading")
-        and all(part.isidentifier() and not part.startswith("_") for part in qualname.split("."))
-    ):
-        raise PermissionError(f"{module}.{qualname} is not a public function of the course package")
-    func: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        func = getattr(func, part)
-    if not callable(func):
-        raise TypeError(f"{module}.{qualname} is not callable")
-    return func(*tuple(args), **{str(k): v for k, v in dict(kwargs).items()})
 
 
 def _text(exc: BaseException) -> str:

@@ -303,7 +303,8 @@ def _exact(n):
 
 for _n in (1, 2, 3):
     # The oracle: every interleaving, judged by the counter and the returned values.
-    _result = explore([safe_increment] * _n, {"counter": 0}, check=_exact(_n))
+    _result = explore([safe_increment] * _n, {"counter": 0}, check=_exact(_n),
+                      stop_at_first_failure=True)
     if _result.failures:
         print(_result.failures[0])
     check(_result.counts(), {"ok": len(_result.outcomes)},
@@ -452,12 +453,12 @@ def _sequential(init, moves):
 
 _init = {"a": 50, "b": 60, "c": 70}
 for _moves, _audit in (
-    ([("a", "b", 10), ("b", "a", 25)], None),
-    ([("a", "b", 10), ("b", "c", 20), ("c", "a", 30)], None),
+    ([("a", "b", 10), ("b", "a", 7)], ["a", "b"]),
+    ([("b", "a", 80)], ["a", "b"]),
     ([("a", "a", 10)], None),
     ([("a", "a", 10), ("a", "b", 5)], None),
-    ([("b", "a", 80)], ["a", "b"]),
-    ([("a", "b", 10), ("b", "a", 7)], ["a", "b"]),
+    ([("a", "b", 10), ("b", "a", 25)], None),
+    ([("a", "b", 10), ("b", "c", 20), ("c", "a", 30)], None),
 ):
     _threads = [(transfer, _s, _d, _m) for _s, _d, _m in _moves]
     if _audit:
@@ -472,7 +473,7 @@ for _moves, _audit in (
             return f"an auditor holding both locks saw a total of {results[-1]}, not {total}"
         return True
 
-    _result = explore(_threads, _init, check=_verdict)
+    _result = explore(_threads, _init, check=_verdict, stop_at_first_failure=True)
     if _result.failures:
         print(_result.failures[0])
     check(_result.counts(), {"ok": len(_result.outcomes)},
@@ -601,8 +602,8 @@ for _produced, _consumers, _capacity, _spurious in (
 ):
     _threads = [(_producer, _p) for _p in _produced] + [(_consumer, _c) for _c in _consumers]
     _result = explore(_threads, {"items": [], "capacity": _capacity}, spurious=_spurious,
-                      check=_fifo_verdict(_produced),
-                      invariant=_fits)
+                      check=_fifo_verdict(_produced), invariant=_fits,
+                      stop_at_first_failure=True)
     if _result.failures:
         print(_result.failures[0])
     check(_result.counts(), {"ok": len(_result.outcomes)},

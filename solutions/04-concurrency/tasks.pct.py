@@ -53,6 +53,7 @@ from course.concurrency.probes import (
 )
 from course.concurrency.seeded import run  # noqa: F401 - for trying your code yourself
 from course.grading.inside import in_learner
+from course.grading.observe import ThreadWatch
 from course.learner.checking import check, check_raises
 
 # %% [markdown]
@@ -127,11 +128,14 @@ def _fails(x):
     return x
 
 
-# run_counted runs it next to your code and counts the threads still running afterwards.
+# run_counted runs it next to your code and counts the threads still running afterwards;
+# ThreadWatch counts your process's threads before and after (when graded: from outside).
+_watch = ThreadWatch()
 _report = in_learner(run_counted, run_pipeline, ([1, 2, 3], _square, 2), timeout=10)
 check(_report, {"result": [1, 4, 9], "error": None, "alive": False, "threads_left": 0},
       "run_pipeline([1, 2, 3], square, 2) (alive: still running after 10 s; threads_left: "
       "threads it started still running after it returned)")
+check(_watch.left(), 0, "threads still running after run_pipeline([1, 2, 3], square, 2)")
 _report = in_learner(run_counted, run_pipeline, ([], _square, 3), timeout=10)
 check(_report["result"], [], "run_pipeline([], square, 3)")
 _report = in_learner(run_counted, run_pipeline, ([1, 2, 3], _fails, 2), timeout=10)
@@ -143,8 +147,12 @@ print("pipeline: public tests passed")
 ### BEGIN HIDDEN TESTS
 def _pipeline(jobs, work, workers):
     # Run the learner's function in a daemon thread, so a hang costs 10 s, not the whole grading;
-    # run_counted counts, next to the learner's code, the threads it left running.
+    # run_counted counts, next to the learner's code, the threads it left running; the
+    # ThreadWatch counts them again from the judge (the OS's count of the learner's process).
+    _watch = ThreadWatch()
     _report = in_learner(run_counted, run_pipeline, (jobs, work, workers), timeout=10)
+    check(_watch.left(), 0, f"threads still running after run_pipeline(<{len(jobs)} jobs>, ..., "
+          f"{workers}) ended (a worker waiting for ever?)")
     check(_report["alive"], False, f"run_pipeline(<{len(jobs)} jobs>, ..., {workers}) still "
           "running after 10 s (a worker waiting for ever?)")
     check(_report["threads_left"], 0, f"threads still running after run_pipeline(<"
