@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -24,9 +26,10 @@ from course.authoring.notebook_model import (
     read,
     region_lines,
 )
+from course.grading import rpc
 from course.grading.judge import HIDDEN_FAILED, Worker, grade_notebook
 from course.grading.limits import Limits, NoSandbox
-from course.grading.rpc import CallTimeout, RemoteObject
+from course.grading.rpc import CallTimeout, Endpoint, RemoteObject
 from tests.conftest import ROOT
 
 WARMUP = ROOT / "solutions" / "00-orientation" / "warmup.ipynb"
@@ -302,6 +305,99 @@ def test_worker_cpu_time_is_read_from_the_os(worker):
     worker.endpoint.deadline = time.monotonic() + 60
     fn(worker, "burn")(3_000_000)
     assert worker.cpu_seconds() - before > 0.05
+
+
+class _FlakyThreading:
+    """``threading`` as rpc sees it, except that serving threads fail to start ``fails`` times."""
+
+    def __init__(self, fails: int) -> None:
+        self.fails = fails
+
+    def __getattr__(self, name: str):
+        return getattr(threading, name)
+
+    def Thread(self, *args, **kwargs):  # noqa: N802 - stands in for threading.Thread
+        thread = threading.Thread(*args, **kwargs)
+        if thread.name.endswith("-serve") and self.fails > 0:
+            self.fails -= 1
+
+            def refuse() -> None:
+                raise RuntimeError("can't start new thread")
+
+            thread.start = refuse
+        return thread
+
+
+def _channel(handler, on_starved=None):
+    a_r, b_w = os.pipe()
+    b_r, a_w = os.pipe()
+    client = Endpoint(a_r, a_w, lambda *a: None, name="client")
+    server = Endpoint(b_r, b_w, handler, name="server", max_threads=1, on_starved=on_starved)
+    return client, server
+
+
+def test_a_request_no_thread_can_serve_is_answered_and_the_channel_goes_on(monkeypatch):
+    client, server = _channel(lambda endpoint, op, args: ("served", op))
+    flaky = _FlakyThreading(fails=2)
+    monkeypatch.setattr(rpc, "threading", flaky)
+    try:
+        with pytest.raises(RuntimeError, match="no thread could serve") as raised:
+            client.request("one", (), 10)
+        assert raised.value.remote_type == "course.grading.rpc.Starved"
+        with pytest.raises(RuntimeError, match="no thread could serve"):
+            client.request("two", (), 10)
+        # the reader still reads, and the refused requests did not use up the thread budget (1)
+        assert client.request("three", (), 10) == ("served", "three")
+        assert client.request("four", (), 10) == ("served", "four")
+    finally:
+        client.close()
+        server.close()
+
+
+def test_the_starved_hook_runs_once_and_the_start_is_tried_again(monkeypatch):
+    calls = []
+    flaky = _FlakyThreading(fails=1)
+    client, server = _channel(lambda endpoint, op, args: op, on_starved=lambda: calls.append(1))
+    monkeypatch.setattr(rpc, "threading", flaky)
+    try:
+        assert client.request("after-reaping", (), 10) == "after-reaping"
+        assert calls == [1]
+        flaky.fails = 5
+        with pytest.raises(RuntimeError, match="no thread could serve"):
+            client.request("still-starved", (), 10)
+        assert calls == [1, 1]  # once per refused request, not in a loop
+    finally:
+        client.close()
+        server.close()
+
+
+def test_the_worker_reaps_exited_children_only_and_never_blocks():
+    script = """
+import os, time
+from course.grading.worker import _reap_exited_children
+assert _reap_exited_children() == 0          # no children: nothing, no error
+live = os.fork()
+if live == 0:
+    time.sleep(30)
+    os._exit(0)
+for _ in range(5):
+    if os.fork() == 0:
+        os._exit(0)
+time.sleep(0.5)
+assert _reap_exited_children() == 5          # the five that exited, not the sleeping one
+assert os.waitpid(live, os.WNOHANG) == (0, 0)
+os.kill(live, 9)
+os.waitpid(live, 0)
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 # --------------------------------------------------------------------------- grading

@@ -67,6 +67,7 @@ from course.grading.rpc import (
     ChannelClosed,
     Endpoint,
     RemoteObject,
+    Starved,
     exit_with,
 )
 from course.learner import byhand
@@ -85,6 +86,10 @@ __all__ = [
 ]
 
 HIDDEN_FAILED = "hidden tests failed"
+_STARVED_PROBLEM = (
+    "the learner's process could not serve the grader (its processes held the process limit); "
+    "a fresh process was started"
+)
 _REDACTED = "[hidden test text removed]"
 
 
@@ -333,11 +338,28 @@ _blocked: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
 )
 
 
+_STARVED = f"{Starved.__module__}.{Starved.__qualname__}"
+
+
 class _JudgeEndpoint(Endpoint):
-    """The judge's end: calls carry the by_hand packages and the current cell's deadline."""
+    """The judge's end: calls carry the by_hand packages and the current cell's deadline.
+
+    A request the worker could not even start serving (:class:`~course.grading.rpc.Starved`: its
+    process limit is held by the learner's processes) marks the worker ``starved``: it is
+    replaced before the next cell, like one that timed out.
+    """
 
     deadline = 0.0
     timed_out = False
+    starved = False
+
+    def request(self, op: str, args: tuple, timeout: float) -> Any:
+        try:
+            return super().request(op, args, timeout)
+        except Exception as exc:
+            if getattr(exc, "remote_type", None) == _STARVED:
+                self.starved = True
+            raise
 
     def call_timeout(self) -> float:
         return max(0.05, self.deadline - time.monotonic())
@@ -428,11 +450,16 @@ class Worker:
         )
 
     def request(self, op: str, args: tuple, timeout: float) -> Any:
+        """A request of the judge's own (exec, get, put); a starved worker raises ChannelClosed."""
         self.endpoint.deadline = time.monotonic() + timeout
         try:
             return self.endpoint.request(op, args, timeout)
         except CallTimeout:
             self.endpoint.timed_out = True
+            raise
+        except Exception as exc:
+            if self.endpoint.starved:
+                raise ChannelClosed(f"the learner's process cannot serve requests: {exc}") from None
             raise
 
     @property
@@ -440,6 +467,8 @@ class Worker:
         """Why this worker cannot be used any more ('' if it can)."""
         if self.endpoint.timed_out:
             return "timeout"
+        if self.endpoint.starved:
+            return "starved"
         if self.endpoint.closed.is_set() or self.proc.poll() is not None:
             return "crashed"
         return ""
@@ -835,13 +864,20 @@ def _grade_notebook(
         return None
 
     def fetch_api(w: Worker | None) -> dict[str, Any]:
-        if w is None:
-            return {}
-        try:
-            got = w.request("get", (api,), max(0.1, min(limits.cell_seconds, remaining())))
-        except (CallTimeout, ChannelClosed, CodecError):
-            return {}
-        return got if isinstance(got, dict) else {}
+        """The graded API from ``w``; a starved worker is replaced once (see ``worker`` after)."""
+        for _attempt in range(2):
+            if w is None:
+                return {}
+            try:
+                got = w.request("get", (api,), max(0.1, min(limits.cell_seconds, remaining())))
+            except (CallTimeout, ChannelClosed, CodecError):
+                if w.broken == "starved":
+                    problems.append(_STARVED_PROBLEM)
+                    w = ensure_worker()
+                    continue
+                return {}
+            return got if isinstance(got, dict) else {}
+        return {}
 
     wanted = set(tests) if tests is not None else None
     try:
@@ -859,7 +895,7 @@ def _grade_notebook(
             if kind != "test":
                 if cell.source in judge_locked_sources and kind == "locked":
                     ns = dict(setup_ns)
-                    ns.update(fetch_api(ensure_worker()))
+                    ns.update(fetch_api(ensure_worker()))  # may replace a starved worker
                     run = _run_here(
                         cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), worker
                     )
@@ -878,9 +914,21 @@ def _grade_notebook(
                     ]
                     continue
                 try:
-                    reply = w.request(
-                        "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
-                    )
+                    try:
+                        reply = w.request(
+                            "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                        )
+                    except ChannelClosed:
+                        if w.broken != "starved":
+                            raise
+                        # the cell never started: run it in a fresh process instead
+                        problems.append(_STARVED_PROBLEM)
+                        w = ensure_worker()
+                        if w is None:
+                            raise
+                        reply = w.request(
+                            "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                        )
                     _ok, text, error = (
                         reply if isinstance(reply, tuple) and len(reply) == 3 else (False, "", None)
                     )
@@ -926,6 +974,7 @@ def _grade_notebook(
             ns = dict(setup_ns)
             ns.update(test_ns)
             ns.update(fetch_api(w))
+            w = worker  # fetch_api replaces a starved worker
             if w is not None:
                 w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
             run = _run_here(cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w)
@@ -978,11 +1027,11 @@ def _grade_notebook(
             if status == "passed" and points < max_points and run.stderr:
                 status, message = "failed", "wrote to stderr"
             if w is not None and w.broken:
-                why = (
-                    "a call ran out of time"
-                    if w.broken == "timeout"
-                    else "the learner process ended"
-                )
+                why = {
+                    "timeout": "a call ran out of time",
+                    "starved": "the learner's process could not serve a call (its process limit "
+                    "was held by its own processes)",
+                }.get(w.broken, "the learner process ended")
                 problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
     finally:

@@ -50,6 +50,7 @@ __all__ = [
     "ChannelClosed",
     "Endpoint",
     "RemoteObject",
+    "Starved",
     "exception_info",
     "exit_with",
     "rebuild_exception",
@@ -82,6 +83,14 @@ class ChannelClosed(ConnectionError):
 
 class CallTimeout(TimeoutError):
     """A request got no reply within its time limit."""
+
+
+class Starved(RuntimeError):
+    """This end could not start a thread to serve a request (its process limit, or memory).
+
+    The request is answered with this error and the channel keeps working; the judge takes it
+    as a sign that the learner's process is unusable and starts a fresh one.
+    """
 
 
 class AsHandle:
@@ -278,6 +287,9 @@ class Endpoint:
     ``subclasses_as_handles``: send instances of list/tuple/dict subclasses as handles (the
     judge's side, so a test's collaborator keeps its behaviour) instead of as their base type
     (the learner's side, so a lying subclass arrives as plain data).
+    ``on_starved``: called on the reader thread when a serving thread cannot be started (the
+    worker reaps its exited children there); the start is then tried once more, and if it fails
+    again the request is answered with :class:`Starved` and the reader goes on.
     """
 
     def __init__(
@@ -288,6 +300,7 @@ class Endpoint:
         name: str = "endpoint",
         subclasses_as_handles: bool = False,
         max_threads: int = 64,
+        on_starved: Callable[[], Any] | None = None,
     ) -> None:
         self._rfile = os.fdopen(rfd, "rb", buffering=1 << 16, closefd=True)
         self._wfd = wfd
@@ -306,6 +319,7 @@ class Endpoint:
             weakref.WeakValueDictionary()
         )
         self._threads = threading.BoundedSemaphore(max_threads)
+        self._on_starved = on_starved
         self.closed = threading.Event()
         self.close_reason = ""
         self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
@@ -475,9 +489,7 @@ class Endpoint:
             if not self._threads.acquire(blocking=False):
                 self._reply_error(ident, RuntimeError("too many requests at once"))
                 return
-            threading.Thread(
-                target=self._serve, args=(ident, op, args), name=f"{self.name}-serve", daemon=True
-            ).start()
+            self._start_serving(ident, op, args)
         elif kind == "n" and len(message) == 3 and message[1] == "release":
             for item in message[2] if isinstance(message[2], tuple) else ():
                 if not (isinstance(item, tuple) and len(item) == 2):
@@ -496,6 +508,31 @@ class Endpoint:
                         self._export_ids.pop(id(obj), None)
         else:
             raise CodecError(f"unknown message kind {str(kind)[:20]!r}")
+
+    def _start_serving(self, ident: int, op: Any, args: Any) -> None:
+        """Serve a request on a thread of its own; if none can start, answer with Starved."""
+        for attempt in range(2):
+            try:
+                threading.Thread(
+                    target=self._serve,
+                    args=(ident, op, args),
+                    name=f"{self.name}-serve",
+                    daemon=True,
+                ).start()
+                return
+            except (RuntimeError, MemoryError) as exc:  # "can't start new thread"
+                problem = exc
+                if attempt == 0 and self._on_starved is not None:
+                    try:
+                        self._on_starved()
+                    except Exception:  # noqa: BLE001 - the hook must not stop the reader
+                        pass
+                else:
+                    break
+        self._threads.release()
+        self._reply_error(
+            ident, Starved(f"{self.name}: no thread could serve the request ({problem})")
+        )
 
     def _reply_error(self, ident: int, exc: BaseException) -> None:
         try:
