@@ -11,6 +11,7 @@ import copy
 import os
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import warnings
@@ -29,7 +30,8 @@ from course.authoring.notebook_model import (
 from course.grading import rpc
 from course.grading.judge import HIDDEN_FAILED, Worker, grade_notebook
 from course.grading.limits import Limits, NoSandbox
-from course.grading.rpc import CallTimeout, Endpoint, RemoteObject
+from course.grading.rpc import CallTimeout, ChannelClosed, Endpoint, RemoteObject
+from course.grading.sandbox import BwrapLauncher, _uid_pids, sandbox_problem
 from tests.conftest import ROOT
 
 WARMUP = ROOT / "solutions" / "00-orientation" / "warmup.ipynb"
@@ -398,6 +400,81 @@ print("ok")
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+_BURNERS = """
+import os, time
+if os.fork() == 0:
+    os.setsid()  # out of the worker's session and process group
+    os.fork()  # two burners
+    if os.fork() == 0:  # double-forked: adopted by the sandbox's init
+        while True:
+            pass
+    os._exit(0)
+"""
+as_root_in_bwrap = pytest.mark.skipif(
+    sandbox_problem() is not None or os.geteuid() != 0,
+    reason="the sandbox's own uid needs bubblewrap run as root",
+)
+
+
+@as_root_in_bwrap
+def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_path):
+    # each burner alone stays under the per-process RLIMIT_CPU (2 s): only their sum breaks it
+    w = Worker(tmp_path, BwrapLauncher(), Limits(memory_bytes=1 << 30, cpu_seconds=2))
+    uid = w.proc.course_sandbox_uid
+    try:
+        run(w, _BURNERS)
+        deadline = time.monotonic() + 120  # 2 CPU seconds, on a loaded machine
+        readings = []
+        while not w.broken and time.monotonic() < deadline:
+            readings.append(w.cpu_seconds())
+            time.sleep(0.2)
+        assert w.broken == "cpu", readings[-5:]
+        assert readings == sorted(readings)  # never decreases
+        assert w.cpu_seconds() > 2
+        with pytest.raises(ChannelClosed):
+            w.request("ping", (), 10)
+    finally:
+        w.stop()
+    assert _uid_pids(uid) == []  # nothing of the sandbox is left
+
+
+def test_the_session_count_keeps_the_time_of_reaped_children(worker):
+    run(
+        worker,
+        "import os\n"
+        "def burn_in_child():\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        sum(i * i for i in range(3_000_000))\n"
+        "        os._exit(0)\n"
+        "    os.waitpid(pid, 0)\n",
+    )
+    before = worker.cpu_seconds()
+    worker.endpoint.deadline = time.monotonic() + 60
+    fn(worker, "burn_in_child")()  # the child is gone: its time is in the worker's cutime
+    assert worker.cpu_seconds() - before > 0.05
+
+
+@pytest.mark.slow
+@as_root_in_bwrap
+def test_the_cpu_limit_is_the_submissions_and_its_breach_is_recorded(tmp_path):
+    answer = (
+        "def total(xs):\n"
+        "    import time\n"
+        f"{textwrap.indent(_BURNERS, '    ')}\n"
+        "    time.sleep(100)\n"
+        "    return sum(xs)\n"
+    )
+    src, sub = _mini(tmp_path, answer)
+    limits = Limits(cell_seconds=100, total_seconds=200, memory_bytes=1 << 30, cpu_seconds=3)
+    result = grade_notebook(src, sub, tmp_path / "work", launcher=BwrapLauncher(), limits=limits)
+    assert result.scores() == {"total-by-hand": (0.0, 2.0), "total-partial": (0.0, 4.0)}
+    assert result.cells[0].status == "crashed"
+    assert any("went over the CPU time limit (3 s)" in p for p in result.problems), result.problems
+    # the first process used the whole budget: no second one is started
+    assert any("used up its CPU time limit (3 s)" in p for p in result.problems), result.problems
 
 
 # --------------------------------------------------------------------------- grading

@@ -419,12 +419,29 @@ def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
 
 
 class Worker:
-    """One learner process and the channel to it."""
+    """One learner process and the channel to it.
 
-    def __init__(self, workdir: Path, launcher: Launcher, limits: Limits) -> None:
+    CPU time: :meth:`cpu_seconds` counts every process of the submission, as the OS counts it
+    (see :func:`_sandbox_cpu`), and a watchdog thread stops the worker (``broken == "cpu"``)
+    once they have used more than ``cpu_budget`` seconds (``limits.cpu_seconds`` unless the
+    judge passes what is left of the submission's budget): the per-process ``RLIMIT_CPU`` alone
+    would let each of many processes use the whole limit.
+    """
+
+    #: seconds between two readings of the CPU watchdog
+    WATCH_SECONDS = 0.5
+
+    def __init__(
+        self, workdir: Path, launcher: Launcher, limits: Limits, cpu_budget: float | None = None
+    ) -> None:
         self.workdir = workdir
         self.launcher = launcher
         self.limits = limits
+        self.cpu_budget = limits.cpu_seconds if cpu_budget is None else cpu_budget
+        self.over_cpu = False
+        self._cpu_high = 0.0
+        self._cpu_lock = threading.Lock()
+        self._stopped = threading.Event()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         argv = [
@@ -448,6 +465,7 @@ class Worker:
         self.endpoint = _JudgeEndpoint(
             from_worker_r, to_worker_w, _judge_handler, name="judge", subclasses_as_handles=True
         )
+        threading.Thread(target=self._watch_cpu, name="judge-cpu-watch", daemon=True).start()
 
     def request(self, op: str, args: tuple, timeout: float) -> Any:
         """A request of the judge's own (exec, get, put); a starved worker raises ChannelClosed."""
@@ -465,6 +483,8 @@ class Worker:
     @property
     def broken(self) -> str:
         """Why this worker cannot be used any more ('' if it can)."""
+        if self.over_cpu:
+            return "cpu"
         if self.endpoint.timed_out:
             return "timeout"
         if self.endpoint.starved:
@@ -474,30 +494,102 @@ class Worker:
         return ""
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds of the worker's processes, as the OS counts them."""
-        return _session_cpu(self.proc.pid)
+        """User + system CPU seconds of the submission's processes, as the OS counts them.
+
+        Never decreases (the highest reading so far: a process's time moves to its parent's
+        count when it is reaped, and the two may be read on either side of that moment).
+        """
+        if self._stopped.is_set():  # its processes are gone (and its uid may be another's now)
+            with self._cpu_lock:
+                return self._cpu_high
+        now = _sandbox_cpu(self.proc)
+        with self._cpu_lock:
+            self._cpu_high = max(self._cpu_high, now)
+            return self._cpu_high
+
+    def _watch_cpu(self) -> None:
+        while not self._stopped.wait(self.WATCH_SECONDS):
+            try:
+                used = self.cpu_seconds()
+            except Exception:  # noqa: BLE001 - /proc unreadable: the rlimits still hold
+                return
+            if used > self.cpu_budget:
+                self.over_cpu = True
+                self._stopped.set()
+                self.endpoint.close()  # pending requests fail now, as if the process had died
+                self.launcher.stop(self.proc)
+                return
 
     def stop(self) -> None:
+        """Stop the worker and every process of its submission (its last CPU reading is kept)."""
+        with contextlib.suppress(Exception):
+            self.cpu_seconds()
+        self._stopped.set()
         self.endpoint.close()
         self.launcher.stop(self.proc)
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat_fields(pid: str) -> list[str] | None:
+    """Fields 3.. of ``/proc/PID/stat`` (fields[0] is the state), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def _own_and_reaped(fields: list[str]) -> int:
+    """Clock ticks of a process (utime + stime) and of the children it reaped (cutime, cstime)."""
+    return sum(int(fields[i]) for i in (11, 12, 13, 14))
+
+
+def _sandbox_cpu(proc: Any) -> float:
+    """CPU seconds of every process of the submission that ``proc`` (the launcher's) runs.
+
+    Under the bubblewrap launcher run as root, the sandbox has a uid of its own that its
+    processes cannot shed (no capabilities, ``no_new_privs``): count every process of that uid
+    (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
+    pid 1, which adopts and reaps orphans) has reaped. Otherwise fall back to the worker's
+    session and process group (:func:`_session_cpu`), which a process leaves with ``setsid``.
+    Each process counts its own time and that of the children it reaped, so a child's time is
+    not lost when it exits; what is lost is a child auto-reaped because its parent ignores
+    ``SIGCHLD`` (between two readings), which the per-process ``RLIMIT_CPU`` still bounds.
+    """
+    uid = getattr(proc, "course_sandbox_uid", None)
+    if isinstance(uid, int):
+        return _uid_cpu(uid, proc.pid)
+    return _session_cpu(proc.pid)
+
+
+def _uid_cpu(uid: int, launcher_pid: int) -> float:
+    from course.grading.sandbox import process_ids
+
+    total = 0
+    for pid, uids, ppid in process_ids():
+        if uid in uids:
+            fields = _stat_fields(pid)
+            total += _own_and_reaped(fields) if fields else 0
+        elif ppid == launcher_pid:  # the sandbox's init: only what it reaped
+            fields = _stat_fields(pid)
+            total += int(fields[13]) + int(fields[14]) if fields else 0
+    return total / _TICKS
+
+
 def _session_cpu(pid: int) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
+    """CPU seconds of the processes in ``pid``'s session or process group (NoSandbox)."""
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode("ascii", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
+        fields = _stat_fields(entry)
         # fields[0] is field 3 (state): ppid=1, pgrp=2, session=3, utime=11, stime=12
-        if int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid):
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        if fields and (int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid)):
+            total += _own_and_reaped(fields)
+    return total / _TICKS
 
 
 def worker_cpu_seconds() -> float | None:
@@ -830,8 +922,18 @@ def _grade_notebook(
     def remaining() -> float:
         return deadline - time.monotonic()
 
+    started_workers: list[Worker] = []
+
     def new_worker() -> Worker:
-        return Worker(workdir, launcher, limits)
+        # the CPU time limit is the submission's: what earlier processes used is spent
+        budget = limits.cpu_seconds - sum(w.cpu_seconds() for w in started_workers)
+        if budget <= 0:
+            raise RuntimeError(
+                f"the submission used up its CPU time limit ({limits.cpu_seconds:g} s)"
+            )
+        w = Worker(workdir, launcher, limits, cpu_budget=budget)
+        started_workers.append(w)
+        return w
 
     def ensure_worker() -> Worker | None:
         nonlocal worker
@@ -910,7 +1012,7 @@ def _grade_notebook(
                 w = ensure_worker()
                 if w is None:
                     cell.outputs = [
-                        _stream("stderr", "not run: the notebook's time limit was reached\n")
+                        _stream("stderr", "not run: the notebook's time or CPU limit was reached\n")
                     ]
                     continue
                 try:
@@ -946,7 +1048,12 @@ def _grade_notebook(
                     cell.outputs = [
                         _error("WorkerCrashed", "the process running your code ended in this cell")
                     ]
-                    problems.append(f"the learner's process ended in a code cell ({_label(cell)})")
+                    if w is not None and w.broken == "cpu":
+                        problems.append(_cpu_problem(limits, _label(cell)))
+                    else:
+                        problems.append(
+                            f"the learner's process ended in a code cell ({_label(cell)})"
+                        )
                     continue
                 completed.append(cell.source)
                 outputs = []
@@ -970,14 +1077,22 @@ def _grade_notebook(
                     CellResult(gid, 0.0, max_points, "not run", "notebook time limit", hidden)
                 )
                 continue
-            w = ensure_worker()
-            ns = dict(setup_ns)
-            ns.update(test_ns)
-            ns.update(fetch_api(w))
-            w = worker  # fetch_api replaces a starved worker
-            if w is not None:
-                w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
-            run = _run_here(cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w)
+            for attempt in range(2):
+                w = ensure_worker()
+                ns = dict(setup_ns)
+                ns.update(test_ns)
+                ns.update(fetch_api(w))
+                w = worker  # fetch_api replaces a starved worker
+                if w is not None:
+                    w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
+                run = _run_here(cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w)
+                if attempt == 0 and w is not None and w.broken == "starved":
+                    # a call of this test found no thread to serve it (the submission's own
+                    # processes hold its process limit), so the test says nothing of the
+                    # answer: run it once more in a fresh process
+                    problems.append(_STARVED_PROBLEM)
+                    continue
+                break
             for key, value in ns.items():
                 if key not in api and not key.startswith("__"):
                     test_ns[key] = value
@@ -1031,6 +1146,7 @@ def _grade_notebook(
                     "timeout": "a call ran out of time",
                     "starved": "the learner's process could not serve a call (its process limit "
                     "was held by its own processes)",
+                    "cpu": _cpu_problem(limits),
                 }.get(w.broken, "the learner process ended")
                 problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
@@ -1039,6 +1155,12 @@ def _grade_notebook(
             worker.stop()
     problems = list(dict.fromkeys(problems))  # the same trouble once, in order
     return NotebookResult(nb, results, problems, time.monotonic() - started)
+
+
+def _cpu_problem(limits: Limits, where: str = "") -> str:
+    return f"the submission's processes went over the CPU time limit ({limits.cpu_seconds:g} s)" + (
+        f" ({where})" if where else ""
+    )
 
 
 def _label(cell: NotebookNode) -> str:

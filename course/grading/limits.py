@@ -43,7 +43,11 @@ class Limits:
     output_bytes: int = 1 << 20  #: learner output kept per cell (the rest is dropped)
     file_bytes: int = 64 << 20  #: largest file the worker may write
     processes: int = 64  #: processes/threads the sandbox may hold
-    cpu_seconds: float = 900.0  #: CPU time of the worker
+    #: CPU time of the submission: a limit on each of its processes (RLIMIT_CPU) and, counted by
+    #: the judge, on all of them together (see ``judge.Worker``; under the bubblewrap sandbox
+    #: run as root that includes processes that left the worker's session; NoSandbox counts the
+    #: worker's session and process group only)
+    cpu_seconds: float = 900.0
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
