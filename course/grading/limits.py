@@ -91,8 +91,10 @@ class NoSandbox:
     """Start the worker as a plain child process in its own session, with rlimits.
 
     It protects the *score* (the verdict is computed outside the worker) but not the machine:
-    the learner's code can read and write whatever the grading user can. Use the bubblewrap
-    launcher (``course.grading.sandbox``) for real submissions.
+    the learner's code can read and write whatever the grading user can, and a process it starts
+    that leaves the worker's session (``os.setsid()``, a double-forked daemon) is neither counted
+    against the CPU limit nor killed by :meth:`stop`. Use the bubblewrap launcher
+    (``course.grading.sandbox``) for real submissions.
     """
 
     name = "none"
