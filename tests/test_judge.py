@@ -27,7 +27,7 @@ from course.authoring.notebook_model import (
     read,
     region_lines,
 )
-from course.grading import rpc
+from course.grading import judge, rpc
 from course.grading.judge import HIDDEN_FAILED, Worker, grade_notebook
 from course.grading.limits import Limits, NoSandbox
 from course.grading.rpc import CallTimeout, ChannelClosed, Endpoint, RemoteObject
@@ -438,6 +438,33 @@ def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_
     finally:
         w.stop()
     assert _uid_pids(uid) == []  # nothing of the sandbox is left
+
+
+@pytest.mark.skipif(sandbox_problem() is not None, reason="needs the bubblewrap sandbox")
+def test_in_a_user_namespace_the_sandbox_is_counted_by_its_pid_namespace(tmp_path):
+    launcher = BwrapLauncher()
+    launcher.as_root = False  # the mode a grader who is not root gets: no uid of its own
+    w = Worker(tmp_path, launcher, Limits(memory_bytes=1 << 30, cpu_seconds=2))
+    try:
+        run(w, _BURNERS)
+        namespace = judge._sandbox_namespace(w.proc)
+        assert namespace is not None
+        deadline = time.monotonic() + 120
+        members: list[str] = []
+        while len(members) < 4 and time.monotonic() < deadline:  # init, worker, two burners
+            members = [p for p in os.listdir("/proc") if judge._pid_namespace(p) == namespace]
+        assert len(members) >= 4, members
+        while not w.broken and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert w.broken == "cpu"
+    finally:
+        w.stop()
+    left = [p for p in members if judge._pid_namespace(p) == namespace]
+    deadline = time.monotonic() + 5  # the namespace goes down with its init
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = [p for p in left if judge._pid_namespace(p) == namespace]
+    assert left == []
 
 
 def test_the_session_count_keeps_the_time_of_reaped_children(worker):

@@ -553,8 +553,10 @@ def _sandbox_cpu(proc: Any) -> float:
     Under the bubblewrap launcher run as root, the sandbox has a uid of its own that its
     processes cannot shed (no capabilities, ``no_new_privs``): count every process of that uid
     (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
-    pid 1, which adopts and reaps orphans) has reaped. Otherwise fall back to the worker's
-    session and process group (:func:`_session_cpu`), which a process leaves with ``setsid``.
+    pid 1, which adopts and reaps orphans) has reaped. Run by another user, bubblewrap maps the
+    sandbox to that user: count the processes of the sandbox's PID namespace instead (which no
+    process leaves either). Otherwise (``NoSandbox``, ``--sandbox none``) fall back to the
+    worker's session and process group (:func:`_session_cpu`), which ``setsid`` leaves.
     Each process counts its own time and that of the children it reaped, so a child's time is
     not lost when it exits; what is lost is a child auto-reaped because its parent ignores
     ``SIGCHLD`` (between two readings), which the per-process ``RLIMIT_CPU`` still bounds.
@@ -562,7 +564,44 @@ def _sandbox_cpu(proc: Any) -> float:
     uid = getattr(proc, "course_sandbox_uid", None)
     if isinstance(uid, int):
         return _uid_cpu(uid, proc.pid)
+    if hasattr(proc, "course_sandbox_uid"):  # bubblewrap, not as root
+        namespace = _sandbox_namespace(proc)
+        if namespace is not None:
+            return _namespace_cpu(namespace)
     return _session_cpu(proc.pid)
+
+
+def _pid_namespace(pid: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def _sandbox_namespace(proc: Any) -> str | None:
+    """The PID namespace of the sandbox's init (the launcher's child), once it exists."""
+    known = getattr(proc, "course_pid_namespace", None)
+    if known is not None:
+        return known
+    from course.grading.sandbox import process_ids
+
+    own = _pid_namespace("self")
+    for pid, _uids, ppid in process_ids():
+        if ppid == proc.pid:
+            namespace = _pid_namespace(pid)
+            if namespace is not None and namespace != own:
+                proc.course_pid_namespace = namespace
+                return namespace
+    return None
+
+
+def _namespace_cpu(namespace: str) -> float:
+    total = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _pid_namespace(entry) == namespace:
+            fields = _stat_fields(entry)
+            total += _own_and_reaped(fields) if fields else 0
+    return total / _TICKS
 
 
 def _uid_cpu(uid: int, launcher_pid: int) -> float:
