@@ -46,7 +46,12 @@ from course.grading.classroom import (
     summary_table,
 )
 from course.grading.limits import Limits
-from course.grading.sandbox import SANDBOX_UID_BASE, SANDBOX_UID_COUNT, sandbox_problem
+from course.grading.sandbox import (
+    SANDBOX_UID_BASE,
+    SANDBOX_UID_COUNT,
+    process_ids,
+    sandbox_problem,
+)
 from tests.conftest import ROOT
 
 PROBLEM = sandbox_problem()
@@ -171,18 +176,18 @@ def submit(course: Path, student: str, nb=None, raw: bytes | None = None, name=N
 
 
 def sandbox_processes() -> list[int]:
+    """Processes of a sandbox uid (from /proc/PID/status: a non-dumpable process's /proc/PID
+    belongs to root) or of the h05 daemon."""
     pids = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                uid = entry.stat().st_uid
-                cmdline = Path(entry.path, "cmdline").read_bytes()
-            except OSError:
-                continue
-            if SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UID_COUNT or (
-                b"adversarial-daemon-marker" in cmdline
-            ):
-                pids.append(int(entry.name))
+    for pid, uids, _ in process_ids():
+        try:
+            cmdline = Path("/proc", pid, "cmdline").read_bytes()
+        except OSError:
+            continue
+        if any(SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UID_COUNT for uid in uids) or (
+            b"adversarial-daemon-marker" in cmdline
+        ):
+            pids.append(int(pid))
     return pids
 
 

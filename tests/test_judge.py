@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import warnings
@@ -24,9 +27,11 @@ from course.authoring.notebook_model import (
     read,
     region_lines,
 )
+from course.grading import judge, rpc
 from course.grading.judge import HIDDEN_FAILED, Worker, grade_notebook
 from course.grading.limits import Limits, NoSandbox
-from course.grading.rpc import CallTimeout, RemoteObject
+from course.grading.rpc import CallTimeout, ChannelClosed, Endpoint, RemoteObject
+from course.grading.sandbox import BwrapLauncher, _uid_pids, sandbox_problem
 from tests.conftest import ROOT
 
 WARMUP = ROOT / "solutions" / "00-orientation" / "warmup.ipynb"
@@ -318,6 +323,201 @@ def test_worker_cpu_time_is_read_from_the_os(worker):
     worker.endpoint.deadline = time.monotonic() + 60
     fn(worker, "burn")(3_000_000)
     assert worker.cpu_seconds() - before > 0.05
+
+
+class _FlakyThreading:
+    """``threading`` as rpc sees it, except that serving threads fail to start ``fails`` times."""
+
+    def __init__(self, fails: int) -> None:
+        self.fails = fails
+
+    def __getattr__(self, name: str):
+        return getattr(threading, name)
+
+    def Thread(self, *args, **kwargs):  # noqa: N802 - stands in for threading.Thread
+        thread = threading.Thread(*args, **kwargs)
+        if thread.name.endswith("-serve") and self.fails > 0:
+            self.fails -= 1
+
+            def refuse() -> None:
+                raise RuntimeError("can't start new thread")
+
+            thread.start = refuse
+        return thread
+
+
+def _channel(handler, on_starved=None):
+    a_r, b_w = os.pipe()
+    b_r, a_w = os.pipe()
+    client = Endpoint(a_r, a_w, lambda *a: None, name="client")
+    server = Endpoint(b_r, b_w, handler, name="server", max_threads=1, on_starved=on_starved)
+    return client, server
+
+
+def test_a_request_no_thread_can_serve_is_answered_and_the_channel_goes_on(monkeypatch):
+    client, server = _channel(lambda endpoint, op, args: ("served", op))
+    flaky = _FlakyThreading(fails=2)
+    monkeypatch.setattr(rpc, "threading", flaky)
+    try:
+        with pytest.raises(RuntimeError, match="no thread could serve") as raised:
+            client.request("one", (), 10)
+        assert raised.value.remote_type == "course.grading.rpc.Starved"
+        with pytest.raises(RuntimeError, match="no thread could serve"):
+            client.request("two", (), 10)
+        # the reader still reads, and the refused requests did not use up the thread budget (1)
+        assert client.request("three", (), 10) == ("served", "three")
+        assert client.request("four", (), 10) == ("served", "four")
+    finally:
+        client.close()
+        server.close()
+
+
+def test_the_starved_hook_runs_once_and_the_start_is_tried_again(monkeypatch):
+    calls = []
+    flaky = _FlakyThreading(fails=1)
+    client, server = _channel(lambda endpoint, op, args: op, on_starved=lambda: calls.append(1))
+    monkeypatch.setattr(rpc, "threading", flaky)
+    try:
+        assert client.request("after-reaping", (), 10) == "after-reaping"
+        assert calls == [1]
+        flaky.fails = 5
+        with pytest.raises(RuntimeError, match="no thread could serve"):
+            client.request("still-starved", (), 10)
+        assert calls == [1, 1]  # once per refused request, not in a loop
+    finally:
+        client.close()
+        server.close()
+
+
+def test_the_worker_reaps_exited_children_only_and_never_blocks():
+    script = """
+import os, time
+from course.grading.worker import _reap_exited_children
+assert _reap_exited_children() == 0          # no children: nothing, no error
+live = os.fork()
+if live == 0:
+    time.sleep(30)
+    os._exit(0)
+for _ in range(5):
+    if os.fork() == 0:
+        os._exit(0)
+time.sleep(0.5)
+assert _reap_exited_children() == 5          # the five that exited, not the sleeping one
+assert os.waitpid(live, os.WNOHANG) == (0, 0)
+os.kill(live, 9)
+os.waitpid(live, 0)
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+_BURNERS = """
+import os, time
+if os.fork() == 0:
+    os.setsid()  # out of the worker's session and process group
+    os.fork()  # two burners
+    if os.fork() == 0:  # double-forked: adopted by the sandbox's init
+        while True:
+            pass
+    os._exit(0)
+"""
+as_root_in_bwrap = pytest.mark.skipif(
+    sandbox_problem() is not None or os.geteuid() != 0,
+    reason="the sandbox's own uid needs bubblewrap run as root",
+)
+
+
+@as_root_in_bwrap
+def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_path):
+    # each burner alone stays under the per-process RLIMIT_CPU (2 s): only their sum breaks it
+    w = Worker(tmp_path, BwrapLauncher(), Limits(memory_bytes=1 << 30, cpu_seconds=2))
+    uid = w.proc.course_sandbox_uid
+    try:
+        run(w, _BURNERS)
+        deadline = time.monotonic() + 120  # 2 CPU seconds, on a loaded machine
+        readings = []
+        while not w.broken and time.monotonic() < deadline:
+            readings.append(w.cpu_seconds())
+            time.sleep(0.2)
+        assert w.broken == "cpu", readings[-5:]
+        assert readings == sorted(readings)  # never decreases
+        assert w.cpu_seconds() > 2
+        with pytest.raises(ChannelClosed):
+            w.request("ping", (), 10)
+    finally:
+        w.stop()
+    assert _uid_pids(uid) == []  # nothing of the sandbox is left
+
+
+@pytest.mark.skipif(sandbox_problem() is not None, reason="needs the bubblewrap sandbox")
+def test_in_a_user_namespace_the_sandbox_is_counted_by_its_pid_namespace(tmp_path):
+    launcher = BwrapLauncher()
+    launcher.as_root = False  # the mode a grader who is not root gets: no uid of its own
+    w = Worker(tmp_path, launcher, Limits(memory_bytes=1 << 30, cpu_seconds=2))
+    try:
+        run(w, _BURNERS)
+        namespace = judge._sandbox_namespace(w.proc)
+        assert namespace is not None
+        deadline = time.monotonic() + 120
+        members: list[str] = []
+        while len(members) < 4 and time.monotonic() < deadline:  # init, worker, two burners
+            members = [p for p in os.listdir("/proc") if judge._pid_namespace(p) == namespace]
+        assert len(members) >= 4, members
+        while not w.broken and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert w.broken == "cpu"
+    finally:
+        w.stop()
+    left = [p for p in members if judge._pid_namespace(p) == namespace]
+    deadline = time.monotonic() + 5  # the namespace goes down with its init
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = [p for p in left if judge._pid_namespace(p) == namespace]
+    assert left == []
+
+
+def test_the_session_count_keeps_the_time_of_reaped_children(worker):
+    run(
+        worker,
+        "import os\n"
+        "def burn_in_child():\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        sum(i * i for i in range(3_000_000))\n"
+        "        os._exit(0)\n"
+        "    os.waitpid(pid, 0)\n",
+    )
+    before = worker.cpu_seconds()
+    worker.endpoint.deadline = time.monotonic() + 60
+    fn(worker, "burn_in_child")()  # the child is gone: its time is in the worker's cutime
+    assert worker.cpu_seconds() - before > 0.05
+
+
+@pytest.mark.slow
+@as_root_in_bwrap
+def test_the_cpu_limit_is_the_submissions_and_its_breach_is_recorded(tmp_path):
+    answer = (
+        "def total(xs):\n"
+        "    import time\n"
+        f"{textwrap.indent(_BURNERS, '    ')}\n"
+        "    time.sleep(100)\n"
+        "    return sum(xs)\n"
+    )
+    src, sub = _mini(tmp_path, answer)
+    limits = Limits(cell_seconds=100, total_seconds=200, memory_bytes=1 << 30, cpu_seconds=3)
+    result = grade_notebook(src, sub, tmp_path / "work", launcher=BwrapLauncher(), limits=limits)
+    assert result.scores() == {"total-by-hand": (0.0, 2.0), "total-partial": (0.0, 4.0)}
+    assert result.cells[0].status == "crashed"
+    assert any("went over the CPU time limit (3 s)" in p for p in result.problems), result.problems
+    # the first process used the whole budget: no second one is started
+    assert any("used up its CPU time limit (3 s)" in p for p in result.problems), result.problems
 
 
 # --------------------------------------------------------------------------- grading

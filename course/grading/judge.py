@@ -68,6 +68,7 @@ from course.grading.rpc import (
     ChannelClosed,
     Endpoint,
     RemoteObject,
+    Starved,
     exit_with,
 )
 from course.learner import byhand
@@ -86,6 +87,10 @@ __all__ = [
 ]
 
 HIDDEN_FAILED = "hidden tests failed"
+_STARVED_PROBLEM = (
+    "the learner's process could not serve the grader (its processes held the process limit); "
+    "a fresh process was started"
+)
 _REDACTED = "[hidden test text removed]"
 
 
@@ -334,11 +339,28 @@ _blocked: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
 )
 
 
+_STARVED = f"{Starved.__module__}.{Starved.__qualname__}"
+
+
 class _JudgeEndpoint(Endpoint):
-    """The judge's end: calls carry the by_hand packages and the current cell's deadline."""
+    """The judge's end: calls carry the by_hand packages and the current cell's deadline.
+
+    A request the worker could not even start serving (:class:`~course.grading.rpc.Starved`: its
+    process limit is held by the learner's processes) marks the worker ``starved``: it is
+    replaced before the next cell, like one that timed out.
+    """
 
     deadline = 0.0
     timed_out = False
+    starved = False
+
+    def request(self, op: str, args: tuple, timeout: float) -> Any:
+        try:
+            return super().request(op, args, timeout)
+        except Exception as exc:
+            if getattr(exc, "remote_type", None) == _STARVED:
+                self.starved = True
+            raise
 
     def call_timeout(self) -> float:
         return max(0.05, self.deadline - time.monotonic())
@@ -398,12 +420,29 @@ def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
 
 
 class Worker:
-    """One learner process and the channel to it."""
+    """One learner process and the channel to it.
 
-    def __init__(self, workdir: Path, launcher: Launcher, limits: Limits) -> None:
+    CPU time: :meth:`cpu_seconds` counts every process of the submission, as the OS counts it
+    (see :func:`_sandbox_cpu`), and a watchdog thread stops the worker (``broken == "cpu"``)
+    once they have used more than ``cpu_budget`` seconds (``limits.cpu_seconds`` unless the
+    judge passes what is left of the submission's budget): the per-process ``RLIMIT_CPU`` alone
+    would let each of many processes use the whole limit.
+    """
+
+    #: seconds between two readings of the CPU watchdog
+    WATCH_SECONDS = 0.5
+
+    def __init__(
+        self, workdir: Path, launcher: Launcher, limits: Limits, cpu_budget: float | None = None
+    ) -> None:
         self.workdir = workdir
         self.launcher = launcher
         self.limits = limits
+        self.cpu_budget = limits.cpu_seconds if cpu_budget is None else cpu_budget
+        self.over_cpu = False
+        self._cpu_high = 0.0
+        self._cpu_lock = threading.Lock()
+        self._stopped = threading.Event()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         argv = [
@@ -427,49 +466,170 @@ class Worker:
         self.endpoint = _JudgeEndpoint(
             from_worker_r, to_worker_w, _judge_handler, name="judge", subclasses_as_handles=True
         )
+        threading.Thread(target=self._watch_cpu, name="judge-cpu-watch", daemon=True).start()
 
     def request(self, op: str, args: tuple, timeout: float) -> Any:
+        """A request of the judge's own (exec, get, put); a starved worker raises ChannelClosed."""
         self.endpoint.deadline = time.monotonic() + timeout
         try:
             return self.endpoint.request(op, args, timeout)
         except CallTimeout:
             self.endpoint.timed_out = True
             raise
+        except Exception as exc:
+            if self.endpoint.starved:
+                raise ChannelClosed(f"the learner's process cannot serve requests: {exc}") from None
+            raise
 
     @property
     def broken(self) -> str:
         """Why this worker cannot be used any more ('' if it can)."""
+        if self.over_cpu:
+            return "cpu"
         if self.endpoint.timed_out:
             return "timeout"
+        if self.endpoint.starved:
+            return "starved"
         if self.endpoint.closed.is_set() or self.proc.poll() is not None:
             return "crashed"
         return ""
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds of the worker's processes, as the OS counts them."""
-        return _session_cpu(self.proc.pid)
+        """User + system CPU seconds of the submission's processes, as the OS counts them.
+
+        Never decreases (the highest reading so far: a process's time moves to its parent's
+        count when it is reaped, and the two may be read on either side of that moment).
+        """
+        if self._stopped.is_set():  # its processes are gone (and its uid may be another's now)
+            with self._cpu_lock:
+                return self._cpu_high
+        now = _sandbox_cpu(self.proc)
+        with self._cpu_lock:
+            self._cpu_high = max(self._cpu_high, now)
+            return self._cpu_high
+
+    def _watch_cpu(self) -> None:
+        while not self._stopped.wait(self.WATCH_SECONDS):
+            try:
+                used = self.cpu_seconds()
+            except Exception:  # noqa: BLE001 - /proc unreadable: the rlimits still hold
+                return
+            if used > self.cpu_budget:
+                self.over_cpu = True
+                self._stopped.set()
+                self.endpoint.close()  # pending requests fail now, as if the process had died
+                self.launcher.stop(self.proc)
+                return
 
     def stop(self) -> None:
+        """Stop the worker and every process of its submission (its last CPU reading is kept)."""
+        with contextlib.suppress(Exception):
+            self.cpu_seconds()
+        self._stopped.set()
         self.endpoint.close()
         self.launcher.stop(self.proc)
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat_fields(pid: str) -> list[str] | None:
+    """Fields 3.. of ``/proc/PID/stat`` (fields[0] is the state), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def _own_and_reaped(fields: list[str]) -> int:
+    """Clock ticks of a process (utime + stime) and of the children it reaped (cutime, cstime)."""
+    return sum(int(fields[i]) for i in (11, 12, 13, 14))
+
+
+def _sandbox_cpu(proc: Any) -> float:
+    """CPU seconds of every process of the submission that ``proc`` (the launcher's) runs.
+
+    Under the bubblewrap launcher run as root, the sandbox has a uid of its own that its
+    processes cannot shed (no capabilities, ``no_new_privs``): count every process of that uid
+    (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
+    pid 1, which adopts and reaps orphans) has reaped. Run by another user, bubblewrap maps the
+    sandbox to that user: count the processes of the sandbox's PID namespace instead (which no
+    process leaves either). Otherwise (``NoSandbox``, ``--sandbox none``) fall back to the
+    worker's session and process group (:func:`_session_cpu`), which ``setsid`` leaves.
+    Each process counts its own time and that of the children it reaped, so a child's time is
+    not lost when it exits; what is lost is a child auto-reaped because its parent ignores
+    ``SIGCHLD`` (between two readings), which the per-process ``RLIMIT_CPU`` still bounds.
+    """
+    uid = getattr(proc, "course_sandbox_uid", None)
+    if isinstance(uid, int):
+        return _uid_cpu(uid, proc.pid)
+    if hasattr(proc, "course_sandbox_uid"):  # bubblewrap, not as root
+        namespace = _sandbox_namespace(proc)
+        if namespace is not None:
+            return _namespace_cpu(namespace)
+    return _session_cpu(proc.pid)
+
+
+def _pid_namespace(pid: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def _sandbox_namespace(proc: Any) -> str | None:
+    """The PID namespace of the sandbox's init (the launcher's child), once it exists."""
+    known = getattr(proc, "course_pid_namespace", None)
+    if known is not None:
+        return known
+    from course.grading.sandbox import process_ids
+
+    own = _pid_namespace("self")
+    for pid, _uids, ppid in process_ids():
+        if ppid == proc.pid:
+            namespace = _pid_namespace(pid)
+            if namespace is not None and namespace != own:
+                proc.course_pid_namespace = namespace
+                return namespace
+    return None
+
+
+def _namespace_cpu(namespace: str) -> float:
+    total = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _pid_namespace(entry) == namespace:
+            fields = _stat_fields(entry)
+            total += _own_and_reaped(fields) if fields else 0
+    return total / _TICKS
+
+
+def _uid_cpu(uid: int, launcher_pid: int) -> float:
+    from course.grading.sandbox import process_ids
+
+    total = 0
+    for pid, uids, ppid in process_ids():
+        if uid in uids:
+            fields = _stat_fields(pid)
+            total += _own_and_reaped(fields) if fields else 0
+        elif ppid == launcher_pid:  # the sandbox's init: only what it reaped
+            fields = _stat_fields(pid)
+            total += int(fields[13]) + int(fields[14]) if fields else 0
+    return total / _TICKS
+
+
 def _session_cpu(pid: int) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
+    """CPU seconds of the processes in ``pid``'s session or process group (NoSandbox)."""
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode("ascii", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
+        fields = _stat_fields(entry)
         # fields[0] is field 3 (state): ppid=1, pgrp=2, session=3, utime=11, stime=12
-        if int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid):
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        if fields and (int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid)):
+            total += _own_and_reaped(fields)
+    return total / _TICKS
 
 
 def worker_cpu_seconds() -> float | None:
@@ -810,8 +970,18 @@ def _grade_notebook(
     def remaining() -> float:
         return deadline - time.monotonic()
 
+    started_workers: list[Worker] = []
+
     def new_worker() -> Worker:
-        return Worker(workdir, launcher, limits)
+        # the CPU time limit is the submission's: what earlier processes used is spent
+        budget = limits.cpu_seconds - sum(w.cpu_seconds() for w in started_workers)
+        if budget <= 0:
+            raise RuntimeError(
+                f"the submission used up its CPU time limit ({limits.cpu_seconds:g} s)"
+            )
+        w = Worker(workdir, launcher, limits, cpu_budget=budget)
+        started_workers.append(w)
+        return w
 
     def ensure_worker() -> Worker | None:
         nonlocal worker
@@ -844,13 +1014,20 @@ def _grade_notebook(
         return None
 
     def fetch_api(w: Worker | None) -> dict[str, Any]:
-        if w is None:
-            return {}
-        try:
-            got = w.request("get", (api,), max(0.1, min(limits.cell_seconds, remaining())))
-        except (CallTimeout, ChannelClosed, CodecError):
-            return {}
-        return got if isinstance(got, dict) else {}
+        """The graded API from ``w``; a starved worker is replaced once (see ``worker`` after)."""
+        for _attempt in range(2):
+            if w is None:
+                return {}
+            try:
+                got = w.request("get", (api,), max(0.1, min(limits.cell_seconds, remaining())))
+            except (CallTimeout, ChannelClosed, CodecError):
+                if w.broken == "starved":
+                    problems.append(_STARVED_PROBLEM)
+                    w = ensure_worker()
+                    continue
+                return {}
+            return got if isinstance(got, dict) else {}
+        return {}
 
     wanted = set(tests) if tests is not None else None
     try:
@@ -868,7 +1045,7 @@ def _grade_notebook(
             if kind != "test":
                 if cell.source in judge_locked_sources and kind == "locked":
                     ns = dict(setup_ns)
-                    ns.update(fetch_api(ensure_worker()))
+                    ns.update(fetch_api(ensure_worker()))  # may replace a starved worker
                     run = _run_here(
                         cell.source,
                         ns,
@@ -887,13 +1064,25 @@ def _grade_notebook(
                 w = ensure_worker()
                 if w is None:
                     cell.outputs = [
-                        _stream("stderr", "not run: the notebook's time limit was reached\n")
+                        _stream("stderr", "not run: the notebook's time or CPU limit was reached\n")
                     ]
                     continue
                 try:
-                    reply = w.request(
-                        "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
-                    )
+                    try:
+                        reply = w.request(
+                            "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                        )
+                    except ChannelClosed:
+                        if w.broken != "starved":
+                            raise
+                        # the cell never started: run it in a fresh process instead
+                        problems.append(_STARVED_PROBLEM)
+                        w = ensure_worker()
+                        if w is None:
+                            raise
+                        reply = w.request(
+                            "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
+                        )
                     _ok, text, error = (
                         reply if isinstance(reply, tuple) and len(reply) == 3 else (False, "", None)
                     )
@@ -911,7 +1100,12 @@ def _grade_notebook(
                     cell.outputs = [
                         _error("WorkerCrashed", "the process running your code ended in this cell")
                     ]
-                    problems.append(f"the learner's process ended in a code cell ({_label(cell)})")
+                    if w is not None and w.broken == "cpu":
+                        problems.append(_cpu_problem(limits, _label(cell)))
+                    else:
+                        problems.append(
+                            f"the learner's process ended in a code cell ({_label(cell)})"
+                        )
                     continue
                 completed.append(cell.source)
                 outputs = []
@@ -935,15 +1129,24 @@ def _grade_notebook(
                     CellResult(gid, 0.0, max_points, "not run", "notebook time limit", hidden)
                 )
                 continue
-            w = ensure_worker()
-            ns = dict(setup_ns)
-            ns.update(test_ns)
-            ns.update(fetch_api(w))
-            if w is not None:
-                w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
-            run = _run_here(
-                cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w, scope
-            )
+            for attempt in range(2):
+                w = ensure_worker()
+                ns = dict(setup_ns)
+                ns.update(test_ns)
+                ns.update(fetch_api(w))
+                w = worker  # fetch_api replaces a starved worker
+                if w is not None:
+                    w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
+                run = _run_here(
+                    cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w, scope
+                )
+                if attempt == 0 and w is not None and w.broken == "starved":
+                    # a call of this test found no thread to serve it (the submission's own
+                    # processes hold its process limit), so the test says nothing of the
+                    # answer: run it once more in a fresh process
+                    problems.append(_STARVED_PROBLEM)
+                    continue
+                break
             for key, value in ns.items():
                 if key not in api and not key.startswith("__"):
                     test_ns[key] = value
@@ -993,11 +1196,12 @@ def _grade_notebook(
             if status == "passed" and points < max_points and run.stderr:
                 status, message = "failed", "wrote to stderr"
             if w is not None and w.broken:
-                why = (
-                    "a call ran out of time"
-                    if w.broken == "timeout"
-                    else "the learner process ended"
-                )
+                why = {
+                    "timeout": "a call ran out of time",
+                    "starved": "the learner's process could not serve a call (its process limit "
+                    "was held by its own processes)",
+                    "cpu": _cpu_problem(limits),
+                }.get(w.broken, "the learner process ended")
                 problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
     finally:
@@ -1005,6 +1209,12 @@ def _grade_notebook(
             worker.stop()
     problems = list(dict.fromkeys(problems))  # the same trouble once, in order
     return NotebookResult(nb, results, problems, time.monotonic() - started)
+
+
+def _cpu_problem(limits: Limits, where: str = "") -> str:
+    return f"the submission's processes went over the CPU time limit ({limits.cpu_seconds:g} s)" + (
+        f" ({where})" if where else ""
+    )
 
 
 def _label(cell: NotebookNode) -> str:

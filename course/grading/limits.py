@@ -43,7 +43,11 @@ class Limits:
     output_bytes: int = 1 << 20  #: learner output kept per cell (the rest is dropped)
     file_bytes: int = 64 << 20  #: largest file the worker may write
     processes: int = 64  #: processes/threads the sandbox may hold
-    cpu_seconds: float = 900.0  #: CPU time of the worker
+    #: CPU time of the submission: a limit on each of its processes (RLIMIT_CPU) and, counted by
+    #: the judge, on all of them together (see ``judge.Worker``; under the bubblewrap sandbox
+    #: run as root that includes processes that left the worker's session; NoSandbox counts the
+    #: worker's session and process group only)
+    cpu_seconds: float = 900.0
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
@@ -87,8 +91,10 @@ class NoSandbox:
     """Start the worker as a plain child process in its own session, with rlimits.
 
     It protects the *score* (the verdict is computed outside the worker) but not the machine:
-    the learner's code can read and write whatever the grading user can. Use the bubblewrap
-    launcher (``course.grading.sandbox``) for real submissions.
+    the learner's code can read and write whatever the grading user can, and a process it starts
+    that leaves the worker's session (``os.setsid()``, a double-forked daemon) is neither counted
+    against the CPU limit nor killed by :meth:`stop`. Use the bubblewrap launcher
+    (``course.grading.sandbox``) for real submissions.
     """
 
     name = "none"

@@ -51,6 +51,7 @@ __all__ = [
     "ChannelClosed",
     "Endpoint",
     "RemoteObject",
+    "Starved",
     "exception_info",
     "exit_with",
     "rebuild_exception",
@@ -83,6 +84,14 @@ class ChannelClosed(ConnectionError):
 
 class CallTimeout(TimeoutError):
     """A request got no reply within its time limit."""
+
+
+class Starved(RuntimeError):
+    """This end could not start a thread to serve a request (its process limit, or memory).
+
+    The request is answered with this error and the channel keeps working; the judge takes it
+    as a sign that the learner's process is unusable and starts a fresh one.
+    """
 
 
 class AsHandle:
@@ -279,6 +288,9 @@ class Endpoint:
     ``subclasses_as_handles``: send instances of list/tuple/dict subclasses as handles (the
     judge's side, so a test's collaborator keeps its behaviour) instead of as their base type
     (the learner's side, so a lying subclass arrives as plain data).
+    ``on_starved``: called on the reader thread when a serving thread cannot be started (the
+    worker reaps its exited children there); the start is then tried once more, and if it fails
+    again the request is answered with :class:`Starved` and the reader goes on.
     """
 
     def __init__(
@@ -289,6 +301,7 @@ class Endpoint:
         name: str = "endpoint",
         subclasses_as_handles: bool = False,
         max_threads: int = 64,
+        on_starved: Callable[[], Any] | None = None,
     ) -> None:
         self._rfile = os.fdopen(rfd, "rb", buffering=1 << 16, closefd=True)
         self._wfd = wfd
@@ -309,6 +322,7 @@ class Endpoint:
         self._threads = threading.BoundedSemaphore(max_threads)
         self._idle: list[_Slot] = []  # server threads waiting for their next request
         self._idle_lock = threading.Lock()
+        self._on_starved = on_starved
         self.closed = threading.Event()
         self.close_reason = ""
         self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
@@ -499,16 +513,33 @@ class Endpoint:
             raise CodecError(f"unknown message kind {str(kind)[:20]!r}")
 
     def _hand_over(self, job: tuple) -> None:
-        """Serve ``job`` on an idle server thread, or on a new one if none is idle."""
+        """Serve ``job`` on an idle server thread, or on a new one; if none can start, Starved."""
         with self._idle_lock:
             if self._idle:
                 slot = self._idle.pop()
                 slot.job = job
                 slot.ready.set()
                 return
-        threading.Thread(
-            target=self._server, args=(job,), name=f"{self.name}-serve", daemon=True
-        ).start()
+        problem: BaseException | None = None
+        for attempt in range(2):
+            try:
+                threading.Thread(
+                    target=self._server, args=(job,), name=f"{self.name}-serve", daemon=True
+                ).start()
+                return
+            except (RuntimeError, MemoryError) as exc:  # "can't start new thread"
+                problem = exc
+                if attempt == 0 and self._on_starved is not None:
+                    try:
+                        self._on_starved()
+                    except Exception:  # noqa: BLE001 - the hook must not stop the reader
+                        pass
+                else:
+                    break
+        self._threads.release()
+        self._reply_error(
+            job[0], Starved(f"{self.name}: no thread could serve the request ({problem})")
+        )
 
     def _server(self, job: tuple) -> None:
         """Serve requests, one at a time: starting a thread per call costs more than the call."""

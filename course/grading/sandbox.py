@@ -19,7 +19,9 @@
   with the sandbox's uid;
 - **resource limits** (``setrlimit`` through ``prlimit`` just before the command starts): address
   space, CPU seconds, file size, number of processes, core 0. Wall time is the caller's job; what
-  the process writes to stderr is drained and capped at ``Limits.output_bytes``.
+  the process writes to stderr is drained and capped at ``Limits.output_bytes``. The CPU limit is
+  per process; the judge also counts the CPU of every process of the sandbox's uid together
+  (``setsid`` and double-forked daemons included) and stops the sandbox past the limit.
 
 ``UnsandboxedLauncher`` (name ``"none"``) is the fallback where bubblewrap cannot run (not Linux,
 bubblewrap missing, user namespaces forbidden): it sets the same resource limits where it can, but
@@ -41,7 +43,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import course
@@ -55,6 +57,7 @@ __all__ = [
     "launcher_by_name",
     "sandbox_problem",
     "describe_exit",
+    "process_ids",
     "stderr_text",
     "FALLBACK_WARNING",
     "SANDBOX_UID_BASE",
@@ -252,14 +255,34 @@ class _UidLease:
             self._fd = None
 
 
-def _uid_pids(uid: int) -> list[int]:
-    pids = []
+def process_ids() -> Iterator[tuple[str, tuple[int, ...], int]]:
+    """(pid, (real uid, effective uid), parent pid) of every process, from ``/proc/PID/status``.
+
+    The uids come from ``status``, not from the owner of ``/proc/PID``, which is root for a
+    process that made itself non-dumpable (``prctl(PR_SET_DUMPABLE, 0)``).
+    """
     for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-    return pids
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", "rb") as f:
+                status = f.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        uids: tuple[int, ...] = ()
+        ppid = -1
+        for line in status.splitlines():
+            if line.startswith("PPid:"):
+                ppid = int(line.split()[1])
+            elif line.startswith("Uid:"):
+                uids = tuple(int(u) for u in line.split()[1:3])
+                break  # Uid: comes after PPid:
+        yield entry.name, uids, ppid
+
+
+def _uid_pids(uid: int) -> list[int]:
+    """Every process whose real or effective uid is ``uid``."""
+    return [int(pid) for pid, uids, _ in process_ids() if uid in uids]
 
 
 def _kill_uid(uid: int) -> None:

@@ -18,6 +18,14 @@ Requests (the judge is trusted; nothing here decides a score):
 - ``course(module, qualname, args, kwargs)``: call a helper of the ``course`` package here, as
   it was before any learner cell ran (see :mod:`course.grading.helpers`)
 - ``put(value)`` (keep a value here, return its handle), ``ping``
+
+Children: the worker does not reap the learner's child processes as they exit, so ``waitpid``,
+``subprocess`` and ``multiprocessing`` in learner code see their children's statuses. Only when
+the process cannot start a thread to serve a request (its process limit, which exited children
+count against until they are reaped, is reached: a fork loop that never waits) does it reap every
+exited child (:func:`_reap_exited_children`) and try again; a learner who waits for a child after
+that gets ``ChildProcessError``. If the thread still cannot start, the request is answered with
+``rpc.Starved`` and the judge starts a fresh process.
 """
 
 from __future__ import annotations
@@ -159,9 +167,24 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
             return os.getpid()
         raise ValueError(f"unknown request {op!r}")
 
-    endpoint = Endpoint(rfd, wfd, handler, name="worker")
+    endpoint = Endpoint(rfd, wfd, handler, name="worker", on_starved=_reap_exited_children)
     endpoint.default_timeout = timeout
     endpoint.closed.wait()
+
+
+def _reap_exited_children() -> int:
+    """Reap every child process that has exited (zombies); how many. Never blocks."""
+    reaped = 0
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:  # no children at all
+            return reaped
+        except OSError:
+            return reaped
+        if pid == 0:  # children left, none exited
+            return reaped
+        reaped += 1
 
 
 def _text(exc: BaseException) -> str:
