@@ -64,9 +64,10 @@ from course.learner.checking import check, check_raises
 # as a `list` **in the order of `jobs`**. Rules:
 #
 # - the pool really runs in parallel: up to `workers` calls of `work` may be in progress at once
-#   (the hidden tests' `work` waits until `workers` calls have started, so a pool that runs one
-#   job at a time fails);
-# - `work` is called exactly once per job (when nothing raises); `jobs` may be empty;
+#   (with at least `workers` jobs, the hidden tests' `work` waits until `workers` calls have
+#   started, so a pool that runs one job at a time fails);
+# - `work` is called exactly once per job (when nothing raises); `jobs` may be empty, or have
+#   fewer jobs than `workers`: then some workers get no job at all, and they must stop too;
 # - if a call of `work` raises, `run_pipeline` raises that same exception (if several raise, any
 #   one of them), after the pool has stopped; jobs not yet started may be skipped;
 # - when `run_pipeline` returns or raises, every thread it started has finished. Stop the
@@ -193,6 +194,16 @@ def _slow_first(x):
 _report = _pipeline([0, 1, 2, 3], _slow_first, 2)
 check(_report["result"], ["r0", "r1", "r2", "r3"], "results when job 0 finishes after job 1")
 
+
+# Fewer jobs than workers: the workers that get no job stop too.
+def _plus_one(x):
+    return x + 1
+
+
+for _jobs, _workers in (([5, 6], 4), ([7], 3)):
+    _report = _pipeline(_jobs, _plus_one, _workers)
+    check(_report["result"], [x + 1 for x in _jobs], f"run_pipeline({_jobs}, plus_one, {_workers})")
+
 # A failing job: its exception reaches the caller, and no thread is left behind.
 for _bad, _workers in ((0, 1), (3, 2), (5, 3)):
     def _boom(x, bad=_bad):
@@ -215,7 +226,9 @@ check(_pipeline([], _boom, 2)["result"], [], "run_pipeline([], ..., 2)")
 # Write the classes `Guard` and `Mutex` (`contextlib.contextmanager` is one way to write
 # `lock`; the set-up cell imports `contextlib`):
 #
-# - `Mutex(value)` keeps `value`; a `Mutex` has **no public attribute** giving the value;
+# - `Mutex(value)` keeps `value` in a **private** attribute of the instance (a name starting
+#   with `_`, such as `self._value`; `Guard` may use it); no public attribute set on a `Mutex`
+#   instance (a name without a leading `_`) may hold the value;
 # - `m.lock()` returns a context manager. `with m.lock() as guard:` acquires the mutex's own lock
 #   (one `threading.Lock` per `Mutex`: holding one mutex never blocks another) and gives a
 #   `Guard`, whose `guard.value` reads and `guard.value = new` replaces the protected value;
@@ -394,7 +407,7 @@ check([n for n in _public if getattr(Mutex("secret"), n) == "secret"], [],
 #
 # - at most `limit` calls of `fetch` are in progress at once (`limit >= 1`), and the crawl really
 #   is concurrent: with at least `limit` URLs, `limit` fetches run at once at some point;
-# - each URL is fetched exactly once; `urls` may be empty;
+# - the URLs in `urls` are all different, and each is fetched exactly once; `urls` may be empty;
 # - if a fetch raises, cancel every other fetch still running or not yet started, **wait** until
 #   they have all finished (so their cleanup code runs), then raise that same exception;
 # - when `crawl` returns or raises, no task it created is left unfinished;
