@@ -229,7 +229,21 @@ def test_shipped_grading_modules_are_the_learners(edition: Path):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
                 modules.append(getattr(node, "module", None) or "")
                 assert not any(m.startswith("course.grading") for m in modules), (name, modules)
-    tree = ast.parse((edition / "course/grading/inside.py").read_text())
+    for name in ("course/grading/inside.py", "course/grading/observe.py"):
+        _reaches_the_judge_only_through_sys_modules(edition / name)
+    probe = (
+        "from course.grading.inside import in_learner; import sys;"
+        "from course.grading.observe import ThreadWatch;"
+        "assert in_learner(lambda x, y=0: x + y, 1, y=2) == 3;"
+        "assert ThreadWatch().left() == 0;"
+        "assert 'course.grading.judge' not in sys.modules; print('ok')"
+    )
+    done = _isolated(edition, "-c", probe)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def _reaches_the_judge_only_through_sys_modules(path: Path) -> None:
+    tree = ast.parse(path.read_text())
     named = [n for n in ast.walk(tree) if getattr(n, "value", None) == "course.grading.judge"]
     through_sys_modules = [
         n.args[0]
@@ -239,14 +253,7 @@ def test_shipped_grading_modules_are_the_learners(edition: Path):
         and n.args
         and getattr(n.args[0], "value", None) == "course.grading.judge"
     ]
-    assert named and named == through_sys_modules
-    probe = (
-        "from course.grading.inside import in_learner; import sys;"
-        "assert in_learner(lambda x, y=0: x + y, 1, y=2) == 3;"
-        "assert 'course.grading.judge' not in sys.modules; print('ok')"
-    )
-    done = _isolated(edition, "-c", probe)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    assert named and named == through_sys_modules, path
 
 
 def _isolated(edition: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:

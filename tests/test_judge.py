@@ -354,10 +354,27 @@ def _channel(handler, on_starved=None):
     return client, server
 
 
+def test_back_to_back_requests_never_find_the_budget_used_by_the_last_reply():
+    client, server = _channel(lambda endpoint, op, args: op)  # a budget of one request at once
+    send = server._send
+
+    def send_then_dawdle(message):  # the serving thread is slow to go on after its reply
+        send(message)
+        time.sleep(0.02)
+
+    server._send = send_then_dawdle
+    try:
+        assert [client.request(f"r{i}", (), 10) for i in range(20)] == [f"r{i}" for i in range(20)]
+    finally:
+        client.close()
+        server.close()
+
+
 def test_a_request_no_thread_can_serve_is_answered_and_the_channel_goes_on(monkeypatch):
     client, server = _channel(lambda endpoint, op, args: ("served", op))
     flaky = _FlakyThreading(fails=2)
     monkeypatch.setattr(rpc, "threading", flaky)
+    monkeypatch.setattr(rpc, "_IDLE_SERVERS", 0)  # no idle server to reuse: every call starts one
     try:
         with pytest.raises(RuntimeError, match="no thread could serve") as raised:
             client.request("one", (), 10)
@@ -377,6 +394,7 @@ def test_the_starved_hook_runs_once_and_the_start_is_tried_again(monkeypatch):
     flaky = _FlakyThreading(fails=1)
     client, server = _channel(lambda endpoint, op, args: op, on_starved=lambda: calls.append(1))
     monkeypatch.setattr(rpc, "threading", flaky)
+    monkeypatch.setattr(rpc, "_IDLE_SERVERS", 0)  # no idle server to reuse: every call starts one
     try:
         assert client.request("after-reaping", (), 10) == "after-reaping"
         assert calls == [1]

@@ -5,8 +5,9 @@
 - ``notebooks/`` (lectures) and ``exercises/`` (the released assignments);
 - the ``course`` package **without** ``course/authoring`` (tools that read ``solutions/``) and
   the grader in ``course/grading``, of which only :data:`LEARNER_SIDE` ships:
-  ``course.grading.inside.in_learner``, which module 4's released tests import (it reaches the
-  judge only through ``sys.modules``, so under plain nbgrader or in JupyterLab it just calls);
+  ``course.grading.inside.in_learner`` and ``course.grading.observe.ThreadWatch``, which module
+  4's released tests import (they reach the judge only through ``sys.modules``, so under plain
+  nbgrader or in JupyterLab they observe the learner's own kernel);
 - the learner environment and project files: ``requirements.in``, ``requirements.lock``,
   ``environment.yml``, ``postBuild`` and the Lab settings it installs (``lab-config/``),
   ``pyproject.toml``, ``Makefile`` (whose help then lists ``make lab`` only), ``.gitignore``,
@@ -63,7 +64,11 @@ INCLUDE = (
 #: Parts of those entries that stay with the instructor.
 EXCLUDE_PREFIXES = ("course/authoring/", "course/grading/")
 #: ... except these, which released notebooks import and which hold nothing of the instructor's.
-LEARNER_SIDE = ("course/grading/__init__.py", "course/grading/inside.py")
+LEARNER_SIDE = (
+    "course/grading/__init__.py",
+    "course/grading/inside.py",
+    "course/grading/observe.py",
+)
 #: README sections (level-2 headings, by how they start) that are for instructors or authors.
 INSTRUCTOR_SECTIONS = (
     "For instructors",

@@ -569,22 +569,23 @@ class Endpoint:
             pass
 
     def _serve(self, ident: int, op: Any, args: Any) -> None:
+        # The request's slot is given back before its reply goes out: the other end may send its
+        # next request as soon as it has the reply, and must not find the budget still used.
         try:
-            try:
-                if not isinstance(op, str) or not isinstance(args, tuple):
-                    raise TypeError("malformed request")
-                result = self._handler(self, op, args)
-            except BaseException as exc:  # noqa: BLE001 - every failure goes back as a report
-                self._reply_error(ident, exc)
-                return
-            try:
-                self._send(("r", ident, result))
-            except CodecError as exc:
-                self._reply_error(ident, TypeError(f"the result cannot be sent: {exc}"))
-            except (ChannelClosed, OSError):
-                pass
-        finally:
+            if not isinstance(op, str) or not isinstance(args, tuple):
+                raise TypeError("malformed request")
+            result = self._handler(self, op, args)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back as a report
             self._threads.release()
+            self._reply_error(ident, exc)
+            return
+        self._threads.release()
+        try:
+            self._send(("r", ident, result))
+        except CodecError as exc:
+            self._reply_error(ident, TypeError(f"the result cannot be sent: {exc}"))
+        except (ChannelClosed, OSError):
+            pass
 
     def _close(self, reason: str) -> None:
         if self.closed.is_set():
