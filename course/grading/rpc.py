@@ -542,16 +542,23 @@ class Endpoint:
         )
 
     def _server(self, job: tuple) -> None:
-        """Serve requests, one at a time: starting a thread per call costs more than the call."""
+        """Serve requests, one at a time: starting a thread per call costs more than the call.
+
+        The thread is back on the idle list *before* its reply goes out, so a caller that sends
+        one request after another always finds it there: sequential calls never add threads.
+        """
         slot = _Slot()
         while True:
-            # each request in a fresh context, as on a new thread (no context variable carries over)
-            contextvars.Context().run(self._serve, *job)
+            context = contextvars.Context()  # a fresh one per request, as on a new thread
+            reply = context.run(self._answer, *job)
             slot.ready.clear()
             with self._idle_lock:
-                if self.closed.is_set() or len(self._idle) >= _IDLE_SERVERS:
-                    return
-                self._idle.append(slot)
+                keep = not self.closed.is_set() and len(self._idle) < _IDLE_SERVERS
+                if keep:
+                    self._idle.append(slot)
+            context.run(self._send_answer, reply)
+            if not keep:
+                return
             if not slot.ready.wait(_IDLE_SECONDS):
                 with self._idle_lock:
                     if slot in self._idle:
@@ -568,22 +575,25 @@ class Endpoint:
         except (ChannelClosed, CodecError, OSError):
             pass
 
-    def _serve(self, ident: int, op: Any, args: Any) -> None:
-        # The request's slot is given back before its reply goes out: the other end may send its
-        # next request as soon as it has the reply, and must not find the budget still used.
+    def _answer(self, ident: int, op: Any, args: Any) -> tuple:
+        """Run a request; the reply to send. Its slot is given back first: the other end may
+        send its next request as soon as it has the reply, and must not find the budget used."""
         try:
             if not isinstance(op, str) or not isinstance(args, tuple):
                 raise TypeError("malformed request")
             result = self._handler(self, op, args)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back as a report
+            return ("e", ident, exception_info(exc))
+        finally:
             self._threads.release()
-            self._reply_error(ident, exc)
-            return
-        self._threads.release()
+        return ("r", ident, result)
+
+    def _send_answer(self, reply: tuple) -> None:
         try:
-            self._send(("r", ident, result))
+            self._send(reply)
         except CodecError as exc:
-            self._reply_error(ident, TypeError(f"the result cannot be sent: {exc}"))
+            if reply[0] == "r":
+                self._reply_error(reply[1], TypeError(f"the result cannot be sent: {exc}"))
         except (ChannelClosed, OSError):
             pass
 
@@ -615,7 +625,11 @@ class Endpoint:
 
 
 _IDLE_SERVERS = 8  # server threads kept waiting for requests
-_IDLE_SECONDS = 30.0  # how long an idle server thread waits before it ends
+# How long an idle server thread waits for the next request before it ends. Short: a burst of
+# calls reuses one thread, and soon after the burst the process has no threads of the channel's
+# beyond its reader (ThreadWatch, counting a learner's leftover threads from outside, waits up to
+# a second for threads that have just finished to go).
+_IDLE_SECONDS = 0.25
 
 
 class _Slot:
