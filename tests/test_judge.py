@@ -269,6 +269,30 @@ def test_generators_exceptions_and_attributes_keep_their_meaning_across(worker):
         box._hidden = None
 
 
+def test_a_proxy_dying_while_the_channel_holds_its_lock_cannot_deadlock():
+    # The garbage collector runs a dead proxy's finalizer in whatever thread allocates, maybe the
+    # reader while it holds the channel's lock (seen once: a whole grading hung).
+    client, server = _channel(lambda endpoint, op, args: op)
+    done = threading.Event()
+
+    def collect_inside_the_lock():
+        with client._plock:
+            client._released(12345, [1])
+        done.set()
+
+    thread = threading.Thread(target=collect_inside_the_lock, daemon=True)
+    thread.start()
+    thread.join(5)
+    try:
+        assert done.is_set(), "a finalizer run under the channel's lock deadlocked"
+        assert client.request("next", (), 10) == "next"
+        assert not client._dead  # the release went out with the next message
+    finally:
+        if done.is_set():  # else closing would wait on the stuck lock too
+            client.close()
+            server.close()
+
+
 def test_a_handle_sent_again_while_its_release_is_on_the_way_stays_valid(worker):
     # The worker drops its proxy of `lock` after each call and tells the judge; the judge may
     # already be sending the same lock again. A handle is forgotten only when every copy sent

@@ -39,6 +39,7 @@ import struct
 import sys
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -312,6 +313,8 @@ class Endpoint:
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._plock = threading.Lock()
+        # proxies that died, waiting to be reported to the other end; see _released
+        self._dead: deque[tuple[int, list[int]]] = deque()
         self._exported: dict[int, Any] = {}  # id -> object
         self._export_ids: dict[int, int] = {}  # id(object) -> id
         self._sent: dict[int, int] = {}  # id -> times sent and not yet released
@@ -368,15 +371,27 @@ class Endpoint:
             return self._exported[ref.id]
 
     def _released(self, ident: int, received: list[int]) -> None:
-        with self._plock:
-            if self._received.get(ident) is received:
-                del self._received[ident]
-            count = received[0]
-        if not self.closed.is_set():
+        """A proxy died: queue its release, to be sent with the next message.
+
+        This runs from the garbage collector, in whatever thread allocated at that moment, maybe
+        one that holds ``_plock`` or ``_wlock`` (the reader creating a proxy, for one). So it takes
+        no lock and sends nothing: ``deque.append`` is atomic.
+        """
+        self._dead.append((ident, received))
+
+    def _releases(self) -> tuple:
+        """The queued releases as ``((ident, count), ...)``, forgotten here."""
+        items = []
+        while True:
             try:
-                self._send(("n", "release", ((ident, count),)))
-            except (OSError, CodecError, ChannelClosed):
-                pass
+                ident, received = self._dead.popleft()
+            except IndexError:
+                break
+            with self._plock:
+                if self._received.get(ident) is received:
+                    del self._received[ident]
+            items.append((ident, received[0]))
+        return tuple(items)
 
     def local_object(self, ident: int) -> Any:
         """The object this end exported under ``ident`` (KeyError if unknown)."""
@@ -392,6 +407,12 @@ class Endpoint:
 
     # ----- sending -----
     def _send(self, message: tuple) -> None:
+        released = self._releases() if self._dead else ()
+        if released:  # proxies that died since the last message: the other end may drop them
+            self._send_frame(("n", "release", released))
+        self._send_frame(message)
+
+    def _send_frame(self, message: tuple) -> None:
         data = self._encode(message)
         frame = _LEN.pack(len(data)) + data
         with self._wlock:
