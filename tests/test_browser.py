@@ -64,8 +64,13 @@ def course(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab(course):
-    """JupyterLab with the flags `make lab` uses, serving the scratch copy."""
+def lab(course, tmp_path_factory):
+    """JupyterLab with the flags `make lab` uses, serving the scratch copy.
+
+    Its workspace (which tabs are open) is kept in a scratch folder: in the user's
+    ~/.jupyter/lab/workspaces, one run's open tabs would be the next run's start page.
+    """
+    workspaces = tmp_path_factory.mktemp("workspaces")
     port = free_port()
     jupyter = Path(sys.executable).with_name("jupyter")
     proc = subprocess.Popen(
@@ -79,6 +84,7 @@ def lab(course):
             "--ip=127.0.0.1",
             f"--port={port}",
             f"--IdentityProvider.token={TOKEN}",
+            f"--LabApp.workspaces_dir={workspaces}",
         ],
         cwd=course,
         stdout=subprocess.PIPE,

@@ -29,9 +29,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab():
+def lab(tmp_path_factory):
     port = free_port()
-    args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN}"
+    # the workspace (open tabs) in a scratch folder, not the user's ~/.jupyter
+    workspaces = tmp_path_factory.mktemp("workspaces")
+    args = (
+        f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN} "
+        f"--LabApp.workspaces_dir={workspaces}"
+    )
     proc = subprocess.Popen(
         # GIT_FILTER=no: a test must not change the repository's git configuration.
         ["make", "-s", "lab", f"LAB_ARGS={args}", "GIT_FILTER=no"],
