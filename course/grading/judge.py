@@ -62,6 +62,7 @@ from course.authoring.notebook_model import (
 from course.grading import oracle
 from course.grading.codec import CodecError
 from course.grading.limits import Launcher, Limits, NoSandbox
+from course.grading.observe import stat_fields as _stat_fields
 from course.grading.rpc import (
     CALLABLE_DUNDERS,
     CallTimeout,
@@ -531,16 +532,6 @@ class Worker:
 
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _stat_fields(pid: str) -> list[str] | None:
-    """Fields 3.. of ``/proc/PID/stat`` (fields[0] is the state), or None if it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read().decode("ascii", "replace")
-    except OSError:
-        return None
-    return stat[stat.rfind(")") + 2 :].split()
 
 
 def _own_and_reaped(fields: list[str]) -> int:

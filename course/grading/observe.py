@@ -35,14 +35,21 @@ def _current_worker() -> Any:
     return None if judge is None else judge._current.get()
 
 
-def _stat(pid: str) -> tuple[int, int, int] | None:
-    """(ppid, session, start time in clock ticks) of a process, or None if it is gone."""
+def stat_fields(pid: str) -> list[str] | None:
+    """Fields 3.. of ``/proc/PID/stat`` (fields[0] is the state), or None if it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read().decode("ascii", "replace")
     except OSError:
         return None
-    fields = stat[stat.rfind(")") + 2 :].split()
+    return stat[stat.rfind(")") + 2 :].split()  # after the command name, which may hold ")"
+
+
+def _stat(pid: str) -> tuple[int, int, int] | None:
+    """(ppid, session, start time in clock ticks) of a process, or None if it is gone."""
+    fields = stat_fields(pid)
+    if fields is None:
+        return None
     # fields[0] is field 3 (state): ppid=4, session=6, starttime=22
     return int(fields[1]), int(fields[3]), int(fields[19])
 
