@@ -82,6 +82,65 @@ def test_calls_reuse_a_few_server_threads_each_in_a_fresh_context(worker):
     assert max(count for _, count in got) < 12  # threads are reused, not one per call
 
 
+def test_call_each_batches_calls_with_the_meaning_of_separate_calls(worker):
+    from course.grading.inside import call_each
+
+    run(
+        worker,
+        "import contextvars\n"
+        "seen = contextvars.ContextVar('seen', default='fresh')\n"
+        "calls = []\n"
+        "def probe(i, j=0):\n"
+        "    calls.append(i)\n"
+        "    before = seen.get()\n"
+        "    seen.set(i)\n"
+        "    if i == 3:\n"
+        "        raise ValueError(f'three {j}')\n"
+        "    return before, i + j, [i]\n"
+        "def uses_numpy():\n"
+        "    import numpy\n"
+        "    return int(numpy.int64(1))\n"
+        "def how_many():\n"
+        "    return len(calls)\n",
+    )
+    probe, how_many = fn(worker, "probe"), fn(worker, "how_many")
+    assert call_each(probe, [(1,), (2, 5)]) == [("fresh", 1, [1]), ("fresh", 7, [2])]  # no worker
+    token = judge._current.set(worker)
+    worker.endpoint.deadline = time.monotonic() + 30
+    try:
+        assert how_many() == 2
+        got = call_each(probe, [(i, 10) for i in range(3)])
+        assert got == [("fresh", 10 + i, [i]) for i in range(3)]  # fresh context per call
+        with pytest.raises(ValueError, match="three 0") as info:
+            call_each(probe, [(0,), (3,), (4,)])
+        assert info.value.from_learner
+        assert how_many() == 5 + 2  # the call after the one that raised never ran
+        assert call_each(probe, []) == []
+        assert call_each(len, [([1, 2],)]) == [2]  # not learner code: called here
+        with judge._judge_by_hand("numpy"):  # the test's by_hand block covers the whole batch
+            with pytest.raises(RuntimeError, match="by hand"):
+                call_each(fn(worker, "uses_numpy"), [()])
+        assert call_each(fn(worker, "uses_numpy"), [(), ()]) == [1, 1]
+    finally:
+        judge._current.reset(token)
+
+
+def test_a_reply_over_the_reply_limit_is_refused_unread(tmp_path):
+    limits = Limits(cell_seconds=8.0, total_seconds=60.0, reply_bytes=1 << 20)
+    w = Worker(tmp_path, NoSandbox(), limits)
+    try:
+        run(w, "def big(n):\n    return b'x' * n\n")
+        big = fn(w, "big")
+        w.endpoint.deadline = time.monotonic() + 30
+        assert len(big(900_000)) == 900_000
+        with pytest.raises(ChannelClosed):
+            big(2 << 20)
+        assert w.broken == "oversized" and w.endpoint.oversized > 2 << 20
+        assert "larger than" in w.endpoint.close_reason
+    finally:
+        w.stop()
+
+
 def test_learner_exceptions_arrive_as_the_same_builtin_type(worker):
     run(worker, "def bad(x):\n    raise ValueError(f'bad {x}')\n")
     run(worker, "class Mine(KeyError):\n    pass\ndef mine():\n    raise Mine('k')\n")
@@ -917,3 +976,44 @@ def test_by_hand_and_partial_credit_work_in_judge_mode(tmp_path, answer, expecte
         assert by_hand.outputs[0].text == "by hand: passed\n"
     else:
         assert by_hand.outputs[-1].ename == "ByHandError"
+
+
+@pytest.mark.skipif(sandbox_problem() is not None, reason="needs the bubblewrap sandbox")
+def test_a_zygote_forks_fresh_workers_and_kills_what_a_notebook_left(tmp_path):
+    from course.grading.zygote import Sandbox
+
+    launcher = BwrapLauncher()
+    work = tmp_path / "work"
+    work.mkdir()
+    with Sandbox(work, launcher, FAST) as sandbox:
+        first = Worker(work, launcher, FAST, zygote=sandbox.zygote())
+        run(first, "leftover = 1\nimport subprocess\nchild = subprocess.Popen(['sleep', '60'])\n")
+        assert first.request("get", (["leftover"],), 30) == {"leftover": 1}
+        first.stop()
+        second = Worker(work, launcher, FAST, zygote=sandbox.zygote())
+        try:
+            assert second.sandbox_pid != first.sandbox_pid
+            # a fresh namespace, and the first notebook's process is gone
+            assert second.request("get", (["leftover"],), 30) == {}
+            run(
+                second, "import os\nothers = [int(p) for p in os.listdir('/proc') if p.isdigit()]\n"
+            )
+            others = second.request("get", (["others"],), 30)["others"]
+            assert len(others) == 3, others  # the sandbox's init, the zygote, this worker
+            assert second.cpu_seconds() < 0.5  # the zygote's imports are not this worker's
+            # the learner kills the zygote (its parent): the next worker gets a new sandbox
+            try:  # the worker may die with its sandbox before it answers
+                second.request("exec", ("import os, signal\nos.kill(os.getppid(), 9)\n",), 30)
+            except ChannelClosed:
+                pass
+        except Exception:
+            second.stop()
+            raise
+        time.sleep(0.5)
+        second.stop()
+        third = Worker(work, launcher, FAST, zygote=sandbox.zygote())
+        try:
+            assert sandbox.started == 2
+            run(third, "x = 2")
+        finally:
+            third.stop()

@@ -3,8 +3,9 @@
 :func:`grade_class` finds ``submitted/<student>/<assignment>/<notebook>.ipynb`` in an nbgrader
 course (source notebooks in ``solutions/<assignment>/``), grades each notebook with
 :func:`course.grading.judge.grade_notebook` in a pool of ``jobs`` judge processes (forked from a
-server that imported the heavy libraries once), each submission's code in its own sandbox, and
-writes:
+server that imported the heavy libraries once), each submission's code in its own sandbox (a
+student's notebooks one after another, in one sandbox whose zygote forks a fresh worker per
+notebook: see :mod:`course.grading.zygote`), and writes:
 
 - ``autograded/<student>/<assignment>/<notebook>.ipynb``: the autograded notebook;
 - ``grading/<assignment>/<student>.json``: the per-student record: every notebook's score, the
@@ -15,7 +16,8 @@ writes:
 
 Nothing a student submitted is moved or deleted, whatever it holds; one bad submission never
 stops the class. ``record`` (optional) is called in the parent process with each result, for
-example to write scores to nbgrader's gradebook.
+example to write scores to nbgrader's gradebook; its ``close()``, if it has one, is called when
+the class is done.
 """
 
 from __future__ import annotations
@@ -163,9 +165,18 @@ def find_submissions(
 
 
 def _grade_one(
-    root: str, sub: Submission, launcher_name: str, limits: Limits, hidden_feedback: str
+    root: str,
+    sub: Submission,
+    launcher_name: str,
+    limits: Limits,
+    hidden_feedback: str,
+    work: tuple[Path, Any] | None = None,
 ) -> GradedNotebook:
-    """Grade one notebook (runs in a pool process); never raises for the submission's sake."""
+    """Grade one notebook (runs in a pool process); never raises for the submission's sake.
+
+    ``work``: the submission's folder and sandbox, shared with its other notebooks (see
+    :func:`_grade_student`); by default the notebook gets a scratch folder and workers of its own.
+    """
     from course.grading.judge import grade_notebook
     from course.grading.sandbox import launcher_by_name
 
@@ -182,13 +193,15 @@ def _grade_one(
                 # graded as a blank notebook, so the class's records and gradebook stay complete
                 submission = Path(scratch) / "blank.ipynb"
                 nbformat.write(nbformat.v4.new_notebook(), str(submission))
+            workdir, sandbox = work if work is not None else (Path(scratch) / "work", None)
             result = grade_notebook(
                 source,
                 submission,
-                Path(scratch) / "work",
+                workdir,
                 launcher=launcher,
                 limits=limits,
                 hidden_feedback=hidden_feedback,
+                sandbox=sandbox,
             )
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(result.notebook, str(out))
@@ -210,6 +223,32 @@ def _grade_one(
         return GradedNotebook(
             sub.student, sub.notebook, 0.0, 0.0, time.monotonic() - started, [], problems
         )
+
+
+def _grade_student(
+    root: str, subs: list[Submission], launcher_name: str, limits: Limits, hidden_feedback: str
+) -> list[GradedNotebook]:
+    """Grade one student's notebooks, one after another, in one sandbox (runs in a pool process).
+
+    Under bubblewrap the sandbox runs a zygote that imported the libraries once and forks a fresh
+    worker per notebook (and per restart after a crash or a timeout: :mod:`course.grading.zygote`);
+    the notebooks share one working folder, as under ``nbgrader autograde`` (the student's
+    submission folder). Other launchers grade each notebook on its own.
+    """
+    from course.grading.sandbox import BwrapLauncher, launcher_by_name
+    from course.grading.zygote import Sandbox
+
+    launcher = launcher_by_name(launcher_name)
+    if not isinstance(launcher, BwrapLauncher):
+        return [_grade_one(root, sub, launcher_name, limits, hidden_feedback) for sub in subs]
+    with tempfile.TemporaryDirectory(prefix="course-student-") as scratch:
+        workdir = Path(scratch) / "work"
+        workdir.mkdir()
+        with Sandbox(workdir, launcher, limits) as sandbox:
+            return [
+                _grade_one(root, sub, launcher_name, limits, hidden_feedback, (workdir, sandbox))
+                for sub in subs
+            ]
 
 
 def _warm() -> None:
@@ -244,7 +283,7 @@ def grade_class(
     root = Path(root).resolve()
     limits = limits or Limits()
     subs = find_submissions(root, assignment, students)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(subs) or 1))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len({s.student for s in subs}) or 1))
     results: list[GradedNotebook] = []
     if not subs:
         return results
@@ -267,22 +306,26 @@ def grade_class(
     def failed(sub: Submission, why: str) -> GradedNotebook:
         return GradedNotebook(sub.student, sub.notebook, 0.0, 0.0, 0.0, [], [why])
 
+    by_student: dict[str, list[Submission]] = {}
+    for sub in subs:
+        by_student.setdefault(sub.student, []).append(sub)
     broken: list[Submission] = []  # graded again one at a time: one killer hurts only itself
     with _pool(jobs) as pool:
         futures = {
-            pool.submit(_grade_one, str(root), sub, launcher, limits, hidden_feedback): sub
-            for sub in subs
+            pool.submit(_grade_student, str(root), group, launcher, limits, hidden_feedback): group
+            for group in by_student.values()
         }
         for future in as_completed(futures):
-            sub = futures[future]
+            group = futures[future]
             try:
-                graded = future.result()
+                graded_group = future.result()
             except BrokenProcessPool:
-                broken.append(sub)
+                broken.extend(group)
                 continue
             except Exception as exc:  # noqa: BLE001 - e.g. a pool process killed from outside
-                graded = failed(sub, f"grading failed: {exc!r}")
-            finish(sub, graded)
+                graded_group = [failed(sub, f"grading failed: {exc!r}") for sub in group]
+            for sub, graded in zip(group, graded_group, strict=True):
+                finish(sub, graded)
     alone = None
     try:
         for sub in sorted(broken, key=subs.index):
@@ -303,6 +346,9 @@ def grade_class(
     finally:
         if alone is not None:
             alone.shutdown()
+        close = getattr(record, "close", None)
+        if callable(close):
+            close()
     if bar is not None:
         bar.close()
     results.sort(key=lambda g: (g.student, g.notebook))

@@ -72,6 +72,7 @@ from course.grading.rpc import (
     Starved,
     exit_with,
 )
+from course.grading.zygote import Sandbox, Zygote, ZygoteFailed
 from course.learner import byhand
 from course.learner.checking import CheckFailed
 
@@ -81,6 +82,7 @@ __all__ = [
     "Worker",
     "graded_api",
     "grade_notebook",
+    "call_each",
     "in_learner",
     "merge_submission",
     "worker_cpu_seconds",
@@ -434,9 +436,17 @@ class Worker:
     WATCH_SECONDS = 0.5
 
     def __init__(
-        self, workdir: Path, launcher: Launcher, limits: Limits, cpu_budget: float | None = None
+        self,
+        workdir: Path,
+        launcher: Launcher,
+        limits: Limits,
+        cpu_budget: float | None = None,
+        zygote: Zygote | None = None,
     ) -> None:
         self.workdir = workdir
+        self.zygote = zygote
+        self.sandbox_pid: int | None = None  # the worker's pid in its sandbox, if forked there
+        self._cpu_base = 0.0
         self.launcher = launcher
         self.limits = limits
         self.cpu_budget = limits.cpu_seconds if cpu_budget is None else cpu_budget
@@ -460,12 +470,29 @@ class Worker:
             str(limits.cell_seconds),
         ]
         try:
-            self.proc = launcher.start(argv, workdir, limits, pass_fds=(to_worker_r, from_worker_w))
+            if zygote is not None:
+                # the sandbox's CPU so far (the zygote's, earlier notebooks') is not this worker's
+                self._cpu_base = _sandbox_cpu(zygote.proc)
+                self.proc = zygote.proc
+                self.sandbox_pid = zygote.fork(to_worker_r, from_worker_w)
+            else:
+                self.proc = launcher.start(
+                    argv, workdir, limits, pass_fds=(to_worker_r, from_worker_w)
+                )
+        except BaseException:
+            os.close(to_worker_w)
+            os.close(from_worker_r)
+            raise
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self.endpoint = _JudgeEndpoint(
-            from_worker_r, to_worker_w, _judge_handler, name="judge", subclasses_as_handles=True
+            from_worker_r,
+            to_worker_w,
+            _judge_handler,
+            name="judge",
+            subclasses_as_handles=True,
+            max_frame=limits.reply_bytes,
         )
         threading.Thread(target=self._watch_cpu, name="judge-cpu-watch", daemon=True).start()
 
@@ -491,7 +518,11 @@ class Worker:
             return "timeout"
         if self.endpoint.starved:
             return "starved"
+        if self.endpoint.oversized:
+            return "oversized"
         if self.endpoint.closed.is_set() or self.proc.poll() is not None:
+            return "crashed"
+        if self.zygote is not None and self.zygote.dead:
             return "crashed"
         return ""
 
@@ -504,7 +535,7 @@ class Worker:
         if self._stopped.is_set():  # its processes are gone (and its uid may be another's now)
             with self._cpu_lock:
                 return self._cpu_high
-        now = _sandbox_cpu(self.proc)
+        now = _sandbox_cpu(self.proc) - self._cpu_base
         with self._cpu_lock:
             self._cpu_high = max(self._cpu_high, now)
             return self._cpu_high
@@ -519,7 +550,10 @@ class Worker:
                 self.over_cpu = True
                 self._stopped.set()
                 self.endpoint.close()  # pending requests fail now, as if the process had died
-                self.launcher.stop(self.proc)
+                if self.zygote is not None:
+                    self.zygote.close()  # the whole sandbox: the next notebook gets a new one
+                else:
+                    self.launcher.stop(self.proc)
                 return
 
     def stop(self) -> None:
@@ -528,7 +562,10 @@ class Worker:
             self.cpu_seconds()
         self._stopped.set()
         self.endpoint.close()
-        self.launcher.stop(self.proc)
+        if self.zygote is not None:
+            self.zygote.reset()  # kills every process but the zygote (or stops the sandbox)
+        else:
+            self.launcher.stop(self.proc)
 
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -672,6 +709,38 @@ def in_learner(func: Any, *args: Any, **kwargs: Any) -> Any:
         raise
 
 
+def call_each(func: Any, calls: list[tuple]) -> list:
+    """In the judge: ``[func(*args) for args in calls]`` in one round trip to the learner's process.
+
+    ``func`` is one of the learner's functions (a proxy); the calls run there one after another,
+    each in a fresh context, under the ``by_hand`` block the test is in, and the first that raises
+    ends the batch with its exception, as the list comprehension would. Anything else (a test's
+    own function, or no worker) is called here.
+    """
+    worker = _current.get()
+    calls = [tuple(args) for args in calls]
+    if (
+        worker is None
+        or not isinstance(func, RemoteObject)
+        or object.__getattribute__(func, "_endpoint") is not worker.endpoint
+    ):
+        return [func(*args) for args in calls]
+    endpoint = worker.endpoint
+    try:
+        got = endpoint.request(
+            "calls", (func, None, calls, _blocked.get()), endpoint.call_timeout()
+        )
+    except CallTimeout:
+        endpoint.timed_out = True
+        raise
+    if not isinstance(got, list) or len(got) != len(calls):
+        raise RuntimeError(
+            f"the learner's process answered {len(calls)} calls with "
+            f"{len(got) if isinstance(got, list) else type(got).__name__} results"
+        )
+    return got
+
+
 @contextlib.contextmanager
 def _judge_by_hand(*packages: str) -> Iterator[None]:
     token = _blocked.set(tuple(sorted(set(_blocked.get()) | set(packages))))
@@ -790,7 +859,7 @@ def _copy_released_files(source_nb: Path, workdir: Path) -> None:
         ):
             continue
         if item.is_dir():
-            shutil.copytree(item, workdir / item.name)
+            shutil.copytree(item, workdir / item.name, dirs_exist_ok=True)
         elif item.is_file():
             shutil.copy2(item, workdir / item.name)
 
@@ -895,18 +964,23 @@ def grade_notebook(
     limits: Limits | None = None,
     hidden_feedback: str = "case",
     tests: Collection[str] | None = None,
+    sandbox: Sandbox | None = None,
 ) -> NotebookResult:
     """Grade one submitted notebook against its trusted source; see the module docstring.
 
     ``workdir`` is an empty scratch folder for the worker (created if missing). Never raises for
     anything the submission does: problems are reported in the result. ``tests`` (grade ids)
     grades only those test cells and stops after the last of them (the mutant harness uses it);
-    the result then lists only those cells.
+    the result then lists only those cells. ``sandbox``: the submission's sandbox, shared by its
+    notebooks (its ``workdir`` must be this one); workers are then forked from its zygote
+    (:mod:`course.grading.zygote`) instead of started cold.
     """
     Path(workdir).mkdir(parents=True, exist_ok=True)
+    if sandbox is not None and Path(sandbox.workdir).resolve() != Path(workdir).resolve():
+        raise ValueError("the sandbox's folder must be the notebook's workdir")
     with _shared_tmp(Path(workdir)):
         return _grade_notebook(
-            source_nb, submission_nb, workdir, launcher, limits, hidden_feedback, tests
+            source_nb, submission_nb, workdir, launcher, limits, hidden_feedback, tests, sandbox
         )
 
 
@@ -918,6 +992,7 @@ def _grade_notebook(
     limits: Limits | None,
     hidden_feedback: str,
     tests: Collection[str] | None,
+    sandbox: Sandbox | None = None,
 ) -> NotebookResult:
     """``grade_notebook``'s body, run inside ``_shared_tmp``."""
     if hidden_feedback not in ("case", "exercise"):
@@ -952,6 +1027,8 @@ def _grade_notebook(
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     _copy_released_files(Path(source_nb), workdir)
+    if sandbox is not None:
+        sandbox.prepare()  # what was just copied belongs to the sandbox's user
     setup_ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
     test_ns: dict[str, Any] = {}
     results: list[CellResult] = []
@@ -970,7 +1047,11 @@ def _grade_notebook(
             raise RuntimeError(
                 f"the submission used up its CPU time limit ({limits.cpu_seconds:g} s)"
             )
-        w = Worker(workdir, launcher, limits, cpu_budget=budget)
+        zygote = sandbox.zygote() if sandbox is not None else None
+        try:
+            w = Worker(workdir, launcher, limits, cpu_budget=budget, zygote=zygote)
+        except ZygoteFailed:  # the sandbox is gone: a worker of its own, started cold
+            w = Worker(workdir, launcher, limits, cpu_budget=budget)
         started_workers.append(w)
         return w
 
@@ -1160,6 +1241,8 @@ def _grade_notebook(
                 run.error = CallTimeout("time limit")
             if run.error is not None:
                 status, ename, evalue = _describe_failure(run.error, hidden, limits)
+                if w is not None and w.broken == "oversized":
+                    ename, evalue = "WorkerCrashed", _oversized_problem(w, limits)
                 if hidden and hidden_feedback == "exercise":
                     ename, evalue = "AssertionError", HIDDEN_FAILED
                 evalue = redact(evalue)
@@ -1192,6 +1275,7 @@ def _grade_notebook(
                     "starved": "the learner's process could not serve a call (its process limit "
                     "was held by its own processes)",
                     "cpu": _cpu_problem(limits),
+                    "oversized": _oversized_problem(w, limits),
                 }.get(w.broken, "the learner process ended")
                 problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
@@ -1200,6 +1284,13 @@ def _grade_notebook(
             worker.stop()
     problems = list(dict.fromkeys(problems))  # the same trouble once, in order
     return NotebookResult(nb, results, problems, time.monotonic() - started)
+
+
+def _oversized_problem(worker: Worker, limits: Limits) -> str:
+    return (
+        f"your code sent the grader {worker.endpoint.oversized:,} bytes at once (a returned "
+        f"value, say); the limit is {limits.reply_bytes:,} bytes, so the call was stopped"
+    )
 
 
 def _cpu_problem(limits: Limits, where: str = "") -> str:

@@ -42,6 +42,10 @@ class Limits:
     memory_bytes: int = 6 << 30
     output_bytes: int = 1 << 20  #: learner output kept per cell (the rest is dropped)
     file_bytes: int = 64 << 20  #: largest file the worker may write
+    #: largest message the judge reads from the learner's process (one reply, say): the judge
+    #: holds and decodes it, so this bounds its memory per submission; the largest table the
+    #: course's tests get back is a few MB
+    reply_bytes: int = 64 << 20
     processes: int = 64  #: processes/threads the sandbox may hold
     #: CPU time of the submission: a limit on each of its processes (RLIMIT_CPU) and, counted by
     #: the judge, on all of them together (see ``judge.Worker``; under the bubblewrap sandbox

@@ -89,6 +89,26 @@ def _find_worker_pid(root: int) -> int | None:
     return None if best is None else best[2]
 
 
+def _find_forked_pid(root: int, sandbox_pid: int) -> int | None:
+    """The host pid of the worker a zygote forked in the sandbox led by ``root``: the process of
+    that session whose pid inside the sandbox's PID namespace (``NSpid``) is ``sandbox_pid``."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        stat = _stat(entry)
+        if stat is None or stat[1] != root:
+            continue
+        try:
+            with open(f"/proc/{entry}/status", "rb") as f:
+                line = next((x for x in f if x.startswith(b"NSpid:")), b"")
+        except OSError:
+            continue
+        ids = line.split()[1:]
+        if len(ids) > 1 and ids[-1] == str(sandbox_pid).encode():
+            return int(entry)
+    return None
+
+
 def worker_pid() -> int | None:
     """The host pid of the current submission's worker process (None outside the judge)."""
     worker = _current_worker()
@@ -96,7 +116,11 @@ def worker_pid() -> int | None:
         return None
     pid = _pids.get(worker)
     if pid is None:
-        pid = _find_worker_pid(worker.proc.pid)
+        forked = getattr(worker, "sandbox_pid", None)
+        if forked is not None:
+            pid = _find_forked_pid(worker.proc.pid, forked)
+        else:
+            pid = _find_worker_pid(worker.proc.pid)
         if pid is None:
             raise RuntimeError("the learner's worker process is gone (did it crash?)")
         _pids[worker] = pid

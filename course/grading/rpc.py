@@ -289,6 +289,8 @@ class Endpoint:
     ``subclasses_as_handles``: send instances of list/tuple/dict subclasses as handles (the
     judge's side, so a test's collaborator keeps its behaviour) instead of as their base type
     (the learner's side, so a lying subclass arrives as plain data).
+    ``max_frame``: the largest message this end reads (at most the codec's ``MAX_BYTES``); a
+    larger one closes the channel and is recorded in ``oversized``.
     ``on_starved``: called on the reader thread when a serving thread cannot be started (the
     worker reaps its exited children there); the start is then tried once more, and if it fails
     again the request is answered with :class:`Starved` and the reader goes on.
@@ -303,8 +305,10 @@ class Endpoint:
         subclasses_as_handles: bool = False,
         max_threads: int = 64,
         on_starved: Callable[[], Any] | None = None,
+        max_frame: int = MAX_BYTES,
     ) -> None:
         self._rfile = os.fdopen(rfd, "rb", buffering=1 << 16, closefd=True)
+        self.max_frame = min(max_frame, MAX_BYTES)
         self._wfd = wfd
         self._wlock = threading.Lock()
         self._handler = handler
@@ -327,6 +331,7 @@ class Endpoint:
         self._idle_lock = threading.Lock()
         self._on_starved = on_starved
         self.closed = threading.Event()
+        self.oversized = 0  # the size of a message refused for max_frame (0: none)
         self.close_reason = ""
         self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
         self._reader.start()
@@ -479,8 +484,12 @@ class Endpoint:
         try:
             while True:
                 (length,) = _LEN.unpack(self._read_exact(4))
-                if length > MAX_BYTES:
-                    raise CodecError(f"a frame of {length} bytes is larger than {MAX_BYTES}")
+                if length > self.max_frame:
+                    self.oversized = length
+                    raise CodecError(
+                        f"a message of {length:,} bytes is larger than the {self.max_frame:,} "
+                        "bytes this end reads"
+                    )
                 message = decode(self._read_exact(length), self._resolve)
                 self._dispatch(message)
         except EOFError:

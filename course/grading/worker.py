@@ -1,5 +1,8 @@
 """The learner's side of grading: ``python -m course.grading.worker --rfd R --wfd W``.
 
+(With ``--zygote FD`` it is a zygote instead: it imports the heavy libraries once and forks one
+worker per notebook of a submission, see :mod:`course.grading.zygote`.)
+
 A plain Python process (no Jupyter kernel) that runs the learner's code cells with IPython's
 ``InteractiveShell`` (so magics work), in its working directory, and serves the judge's requests
 over the pipes ``R``/``W`` (see :mod:`course.grading.rpc`). At start-up stdin becomes
@@ -13,6 +16,8 @@ Requests (the judge is trusted; nothing here decides a score):
 - ``get(names)`` -> ``{name: value or handle}`` for the names the learner's globals define
 - ``call(target, attr, args, kwargs[, blocked])`` -> value or handle; ``blocked`` packages are
   made unreachable with :func:`course.learner.byhand.by_hand` while the call runs
+- ``calls(target, attr, [args, ...][, blocked])`` -> a list: the same call once per argument
+  tuple, in order, each in a fresh context; the first that raises ends the batch with its error
 - ``exit(target, exception info)``: ``target.__exit__`` of a ``with`` block that raised
 - ``getattr(target, attr)``, ``setattr(target, attr, value)`` (public names only)
 - ``course(module, qualname, args, kwargs)``: call a helper of the ``course`` package here, as
@@ -31,6 +36,7 @@ that gets ``ChildProcessError``. If the thread still cannot start, the request i
 from __future__ import annotations
 
 import argparse
+import contextvars
 import io
 import os
 import sys
@@ -147,6 +153,16 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
                 return func(*call_args, **kwargs)
             with block_lock, by_hand(*blocked, namespace=user_ns):
                 return func(*call_args, **kwargs)
+        if op == "calls":  # a batch: [func(*args) for args in calls], each in a fresh context
+            target, attr, calls, *rest = args
+            blocked = tuple(rest[0]) if rest else ()
+            func = target if attr is None else getattr(target, attr)
+            if not isinstance(calls, list) or not all(isinstance(c, tuple) for c in calls):
+                raise TypeError("calls takes a list of argument tuples")
+            if not blocked:
+                return [contextvars.Context().run(func, *c) for c in calls]
+            with block_lock, by_hand(*blocked, namespace=user_ns):
+                return [contextvars.Context().run(func, *c) for c in calls]
         if op == "getattr":
             target, attr = args
             return getattr(target, attr)
@@ -194,21 +210,107 @@ def _text(exc: BaseException) -> str:
         return "<the exception message could not be read>"
 
 
+#: What a zygote imports once for all the notebooks of a submission (the worker's own imports,
+#: and pandas, which pyarrow imports the first time it converts a list or an array).
+ZYGOTE_PRELOAD = (
+    "IPython.core.interactiveshell",
+    "course.grading.helpers",
+    "course.grading.rpc",
+    "course.learner.byhand",
+    "numpy",
+    "pyarrow",
+    "pandas",
+)
+
+
+def _zygote(ctl_fd: int, output_bytes: int, timeout: float) -> None:
+    """Serve ``fork`` and ``reset`` requests on the control socket ``ctl_fd`` (see
+    :mod:`course.grading.zygote`): each fork is a fresh worker for one notebook, made from this
+    process before it ever ran learner code; ``reset`` kills every other process of the sandbox.
+    The zygote itself never runs learner code and never starts a thread (forking is then safe).
+    """
+    import importlib
+    import socket
+
+    for name in ZYGOTE_PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    ctl = socket.socket(fileno=ctl_fd)
+    me = os.getpid()
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(ctl, 64, 4)
+        except OSError:
+            return
+        if not message:
+            return  # the judge closed the channel
+        _reap_exited_children()
+        if message == b"fork" and len(fds) == 2 and threading.active_count() == 1:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    ctl.close()
+                    _serve(fds[0], fds[1], output_bytes, timeout)
+                finally:
+                    os._exit(0)
+            for fd in fds:
+                os.close(fd)
+            reply = f"pid {pid}\n"
+        else:
+            for fd in fds:
+                os.close(fd)
+            if message == b"reset":
+                reply = "ok\n" if _kill_all_but(me) else "failed\n"
+            else:
+                reply = "refused\n"
+        try:
+            ctl.sendall(reply.encode())
+        except OSError:
+            return
+
+
+def _kill_all_but(keep: int) -> bool:
+    """SIGKILL every process of this PID namespace but ``keep`` and its init; True when done."""
+    import signal
+    import time
+
+    for _ in range(200):
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, keep)]
+        if not pids:
+            return True
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap_exited_children()
+        time.sleep(0.005)
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start serving; exits when the judge closes the channel."""
     parser = argparse.ArgumentParser(prog="python -m course.grading.worker")
-    parser.add_argument("--rfd", type=int, required=True)
-    parser.add_argument("--wfd", type=int, required=True)
+    parser.add_argument("--rfd", type=int)
+    parser.add_argument("--wfd", type=int)
+    parser.add_argument("--zygote", type=int, help="serve forks on this control socket")
     parser.add_argument("--output-bytes", type=int, default=1 << 20)
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args(argv)
+    if args.zygote is None and (args.rfd is None or args.wfd is None):
+        parser.error("give --rfd and --wfd (a worker) or --zygote (a zygote)")
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
-        _serve(args.rfd, args.wfd, args.output_bytes, args.timeout)
+        if args.zygote is not None:
+            _zygote(args.zygote, args.output_bytes, args.timeout)
+        else:
+            _serve(args.rfd, args.wfd, args.output_bytes, args.timeout)
     finally:
         os._exit(0)
 

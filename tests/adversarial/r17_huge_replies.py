@@ -1,8 +1,9 @@
-"""Resource: every call returns a reply of hundreds of megabytes (just under the channel's cap).
+"""Resource: every call returns a reply of 400 MB.
 
-The grader's own process has to read and decode each reply; what it may receive must stay
-bounded so a few such students cannot exhaust the grading machine's memory. Only the exercise
-whose function floods the channel should lose points.
+The grader's own process would have to read and decode each reply; what it reads from a learner
+process is capped (``Limits.reply_bytes``, 64 MB), so a few such students cannot exhaust the
+grading machine's memory: the judge refuses the message unread. Only the exercise whose function
+floods the channel should lose points.
 """
 
 CLASS = "resource"
