@@ -206,6 +206,7 @@ print("DELTA_BINARY_PACKED: public tests passed")
 # Hidden tests run when your work is graded.
 ### BEGIN HIDDEN TESTS
 from course.columnar.layout import first_page_payload as _page_payload
+from course.grading.inside import call_each as _call_each
 
 _rng = course.rng(15)
 
@@ -221,7 +222,7 @@ for _values, _w in _cases:
     _bits = np.array([(v >> j) & 1 for v in _values for j in range(_w)], dtype=np.uint8)
     _expected.append(np.packbits(_bits, bitorder="little").tobytes())
 with course.by_hand("pyarrow", "numpy"):
-    _got = [bit_pack(list(_values), _w) for _values, _w in _cases]
+    _got = _call_each(bit_pack, [(list(_values), _w) for _values, _w in _cases])  # one round trip
 for (_values, _w), _g, _e in zip(_cases, _got, _expected, strict=True):
     check(_g, _e, f"bit_pack({_values!r}, {_w})")
 
@@ -231,7 +232,7 @@ _ns += [int(x) for x in _rng.integers(-(2**63), 2**63 - 1, size=200, dtype=np.in
 _i64 = np.array(_ns, dtype=np.int64)
 _expected = ((_i64 << np.int64(1)) ^ (_i64 >> np.int64(63))).view(np.uint64).tolist()
 with course.by_hand("pyarrow", "numpy"):
-    _got = [zigzag(n) for n in _ns]
+    _got = _call_each(zigzag, [(n,) for n in _ns])
 for _n, _g, _e in zip(_ns, _got, _expected, strict=True):
     check(_g, _e, f"zigzag({_n})")
 
@@ -240,7 +241,7 @@ for _n, _g, _e in zip(_ns, _got, _expected, strict=True):
 _ns = [0, 1, 127, 128, 255, 300, 16_383, 16_384, 2**63, 2**64 - 1]
 _ns += [int(x) for x in _rng.integers(0, 2**63, size=100, dtype=np.uint64)]
 with course.by_hand("pyarrow", "numpy"):
-    _got = [uleb128(n) for n in _ns]
+    _got = _call_each(uleb128, [(n,) for n in _ns])
 for _n, _g in zip(_ns, _got, strict=True):
     check(type(_g) is bytes, True, f"uleb128({_n}) returns bytes")
     check(sum((b & 0x7F) << (7 * i) for i, b in enumerate(_g)), _n, f"uleb128({_n}) read back")
@@ -275,7 +276,7 @@ for _name, _values in _series.items():
                    compression="none", column_encoding={"v": "DELTA_BINARY_PACKED"})
     _expected[_name] = _page_payload(_path)
 with course.by_hand("pyarrow", "numpy"):
-    _got = {_name: delta_binary_packed(list(_values)) for _name, _values in _series.items()}
+    _got = dict(zip(_series, _call_each(delta_binary_packed, [(list(_v),) for _v in _series.values()]), strict=True))
 for _name, _values in _series.items():
     _shown = _values if len(_values) <= 6 else f"<{len(_values)} values: {_name}>"
     check(_got[_name], _expected[_name], f"delta_binary_packed({_shown})")
@@ -675,8 +676,8 @@ def _baseline():
 _big, _loop_s = once("fast-aggregate-baseline", _baseline)
 _big_there = resident(_big)  # sent to your code's process once, not once per call
 _ratio = 0.0
-for _attempt in range(3):  # a busy machine gets two more tries; the ratio is what counts
-    _yours_s = min(cpu_seconds(host_summary, _big_there, min_total=0.2) for _ in range(2))
+for _attempt in range(6):  # a busy machine gets more tries; the best ratio is what counts
+    _yours_s = cpu_seconds(host_summary, _big_there, min_total=0.2)
     _ratio = max(_ratio, _loop_s / _yours_s)
     if _ratio >= 5:
         break
