@@ -187,6 +187,7 @@ def test_hostile_bytes_fail_with_a_clear_error(data, why):
         ["", "héllo", "\ud800 lone", "x" * 1000],
         [1, 2.0, "3", None],  # mixed: item by item
         [True, False, True, False],  # bool is not int here
+        [True, 1, False, 0],  # bools and ints: item by item, each keeps its type
     ],
 )
 def test_lists_of_one_plain_kind_round_trip_packed_or_not(items):
@@ -200,6 +201,10 @@ def test_packed_lists_are_smaller_keep_nan_and_shared_references():
     ints = list(range(1000))
     assert encode(ints)[:1] == b"I" and len(encode(ints)) == 1 + 4 + 8 * 1000
     assert encode([*ints, None])[:1] == b"l"  # not one kind: item by item
+    flags = [i % 3 == 0 for i in range(1000)]
+    assert encode(flags)[:1] == b"V" and len(encode(flags)) == 1 + 4 + 1000
+    with pytest.raises(CodecError, match="other than 0 or 1"):
+        decode(b"V" + struct.pack(">I", 4) + b"\x00\x01\x02\x00")
     got = roundtrip([math.nan, 1.0, 2.0, 3.0])
     assert math.isnan(got[0]) and got[1:] == [1.0, 2.0, 3.0]
     shared = ["a", "b", "c", "d"]

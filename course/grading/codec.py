@@ -54,8 +54,8 @@ _LIST, _TUPLE, _DICT = b"l", b"t", b"d"
 _ARROW = b"A"
 _MINE, _YOURS = b"h", b"y"  # a handle owned by the sender / by the receiver
 _MEMO = b"m"  # a back reference to the n-th memoised value of this message
-# packed lists (the common case, sent in bulk): all items exactly int (64-bit), float or str
-_INTS, _FLOATS, _STRS = b"I", b"D", b"S"
+# packed lists (the common case, sent in bulk): all items exactly int (64-bit), float, str or bool
+_INTS, _FLOATS, _STRS, _BOOLS = b"I", b"D", b"S", b"V"
 _PACK_MIN = 4  # shorter lists are not worth packing
 _I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
 
@@ -216,10 +216,14 @@ class _Encoder:
     def _packed(self, items: list) -> bool:
         """Write ``items`` as one packed list if they are all of one plain kind; else False."""
         kind = type(items[0])
-        if kind not in (int, float, str) or any(type(item) is not kind for item in items):
+        if kind not in (int, float, str, bool) or any(type(item) is not kind for item in items):
             return False
         out, n = self.out, len(items)
-        if kind is int:
+        if kind is bool:
+            out += _BOOLS
+            self._length(n)
+            out += bytes(items)
+        elif kind is int:
             if min(items) < _I64_MIN or max(items) > _I64_MAX:
                 return False
             out += _INTS
@@ -326,6 +330,14 @@ class _Decoder:
         if tag in (_INTS, _FLOATS):
             n = self._count(8)
             made = list(struct.unpack(f">{n}{'q' if tag == _INTS else 'd'}", self._take(8 * n)))
+            self.memo.append(made)
+            return made
+        if tag == _BOOLS:
+            n = self._count(1)
+            raw = bytes(self._take(n))
+            if raw.translate(None, b"\x00\x01"):
+                raise CodecError("a packed list of bools holds a byte other than 0 or 1")
+            made = list(map(bool, raw))
             self.memo.append(made)
             return made
         if tag == _STRS:

@@ -682,6 +682,8 @@ def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> An
                 if any(type(v) not in _SCALARS for v in value.values())
                 else value
             )
+        if all(type(v) in _SCALAR_SET for v in value):
+            return value  # the common case: nothing inside to look at
         items = [_containers_as_handles(v, endpoint, depth + 1) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
@@ -692,6 +694,7 @@ def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> An
 
 
 _SCALARS = (type(None), bool, int, float, str, bytes)
+_SCALAR_SET = frozenset(_SCALARS)
 
 
 def _stderr(text: str) -> None:  # for debugging the channel itself
