@@ -30,6 +30,10 @@ judge starts a fresh worker, replays the learner's cells that had completed, and
 
 from __future__ import annotations
 
+# isort: off
+import course.grading.fastimport  # noqa: F401 - before nbformat: see that module
+# isort: on
+
 import ast
 import contextlib
 import contextvars
@@ -886,12 +890,16 @@ class _Redactor:
 
 
 def _stream(name: str, text: str) -> NotebookNode:
-    return nbformat.v4.new_output("stream", name=name, text=text)
+    # built directly: nbformat's new_output validates each one against the schema (1.4 ms)
+    return NotebookNode(output_type="stream", name=name, text=str(text))
 
 
 def _error(ename: str, evalue: str, traceback: list[str] | None = None) -> NotebookNode:
-    return nbformat.v4.new_output(
-        "error", ename=ename, evalue=evalue, traceback=traceback or [f"{ename}: {evalue}"]
+    return NotebookNode(
+        output_type="error",
+        ename=str(ename),
+        evalue=str(evalue),
+        traceback=[str(line) for line in traceback or [f"{ename}: {evalue}"]],
     )
 
 
@@ -1001,9 +1009,9 @@ def _grade_notebook(
     limits = limits or Limits()
     started = time.monotonic()
     deadline = started + limits.total_seconds
-    source = nbformat.read(str(source_nb), as_version=4)
     # oracles cached by `once` belong to this version of this source notebook
     scope = f"{Path(source_nb).resolve()}@{Path(source_nb).stat().st_mtime_ns}"
+    source, api, judge_cells, redact = _read_source(source_nb, scope)
     problems: list[str] = []
     try:
         with open(submission_nb, encoding="utf-8") as f:
@@ -1019,9 +1027,6 @@ def _grade_notebook(
         )
     nb, merge_problems = merge_submission(source, submission)
     problems += merge_problems
-    redact = _Redactor(source)
-    api = graded_api(source)
-    judge_cells = _judge_setup_cells(source)
     judge_locked_sources = {source.cells[i].source for i in judge_cells}
 
     workdir = Path(workdir)
@@ -1291,6 +1296,29 @@ def _oversized_problem(worker: Worker, limits: Limits) -> str:
         f"your code sent the grader {worker.endpoint.oversized:,} bytes at once (a returned "
         f"value, say); the limit is {limits.reply_bytes:,} bytes, so the call was stopped"
     )
+
+
+_SOURCES: dict[str, tuple] = {}  # scope -> what _read_source found (one grading process)
+_SOURCES_LOCK = threading.Lock()
+
+
+def _read_source(source_nb: Path, scope: str) -> tuple[NotebookNode, list[str], set[int], Any]:
+    """The source notebook, its graded API, the setup cells the judge runs and its redactor.
+
+    Read and analysed once per grading process and version of the notebook (``scope``): every
+    submission of an assignment has the same source. The notebook is never changed
+    (``merge_submission`` works on a copy).
+    """
+    with _SOURCES_LOCK:
+        found = _SOURCES.get(scope)
+    if found is None:
+        source = nbformat.read(str(source_nb), as_version=4)
+        found = (source, graded_api(source), _judge_setup_cells(source), _Redactor(source))
+        with _SOURCES_LOCK:
+            if len(_SOURCES) >= 32:
+                _SOURCES.clear()
+            _SOURCES[scope] = found
+    return found
 
 
 def _cpu_problem(limits: Limits, where: str = "") -> str:
