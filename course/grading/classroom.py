@@ -22,6 +22,10 @@ the class is done.
 
 from __future__ import annotations
 
+# isort: off
+import course.grading.fastimport  # noqa: F401 - before nbformat: see that module
+# isort: on
+
 import csv
 import json
 import multiprocessing
@@ -55,7 +59,14 @@ __all__ = [
 ]
 
 #: Imported once by the pool's fork server, so every judge process starts warm.
-PRELOAD = ["course.grading.judge", "pyarrow", "pyarrow.compute", "pandas", "nbgrader.utils"]
+PRELOAD = [
+    "course.grading.fastimport",
+    "course.grading.judge",
+    "pyarrow",
+    "pyarrow.compute",
+    "pandas",
+    "nbgrader.utils",
+]
 
 
 @dataclass
