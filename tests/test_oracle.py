@@ -79,3 +79,22 @@ def test_the_judge_reuses_an_oracle_across_submissions(tmp_path):
         result = grade_to_dir(path, path)
         outputs.append(result.notebook.cells[0].outputs[0]["text"])
     assert outputs == ["computed 1\n", "computed 2\n"]  # the same list: computed once
+
+
+def test_the_grading_processes_of_one_run_share_their_values(tmp_path, monkeypatch):
+    monkeypatch.setenv(oracle.SHARED, str(tmp_path))
+    calls = []
+    token = oracle.scope.set("nb@1")
+    try:
+        assert oracle.once("k", lambda: calls.append(1) or {"v": 1}) == {"v": 1}
+        oracle.clear()  # as in another grading process: nothing in memory
+        assert oracle.once("k", lambda: calls.append(1) or {"v": 2}) == {"v": 1}
+        assert len(calls) == 1
+        oracle.clear()
+        assert oracle.once("lambda", lambda: lambda: 3)() == 3  # not picklable: kept per process
+        with pytest.raises(ZeroDivisionError):  # a failing compute stores nothing
+            oracle.once("fails", lambda: 1 / 0)
+        assert oracle.once("fails", lambda: 7) == 7
+    finally:
+        oracle.scope.reset(token)
+    assert sorted(p.suffix for p in tmp_path.iterdir() if p.suffix == ".pickle") == [".pickle"] * 2

@@ -25,7 +25,7 @@ import nbformat
 from course.authoring.mutants import all_mutants, merge_into
 from course.authoring.notebook_model import is_answer, read
 from course.authoring.release import venv_env
-from course.grading.classroom import GradebookRecorder, grade_class
+from course.grading.classroom import GradebookRecorder, grade_class, prestart
 from course.grading.limits import Limits
 from course.learner.paths import repo_root
 
@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(course / "autograded")
 
         started = time.perf_counter()
+        prestart(args.jobs)  # as `course grade` does: warms up while the gradebook opens
         results = grade_class(
             course,
             args.assignment,

@@ -30,6 +30,7 @@ import csv
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -262,7 +263,13 @@ def _grade_student(
             ]
 
 
-def _warm() -> None:
+def _warm(shared: str | None = None) -> None:
+    from course.grading.oracle import SHARED
+
+    if shared:
+        os.environ[SHARED] = shared  # this run's `once` values (course.grading.oracle.share)
+    else:
+        os.environ.pop(SHARED, None)
     for name in PRELOAD:
         try:
             __import__(name)
@@ -270,13 +277,49 @@ def _warm() -> None:
             pass
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def _pool(jobs: int, shared: str | None = None) -> ProcessPoolExecutor:
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
     except ValueError:  # no fork server on this platform
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_warm, initargs=(shared,)
+    )
+
+
+_early: list[tuple[int, ProcessPoolExecutor, str]] = []  # started by prestart()
+
+
+def prestart(jobs: int | None = None) -> None:
+    """Start the grading processes now; the next :func:`grade_class` with as many jobs uses them.
+
+    Their start (a fork server importing the grader's libraries: about a second on one core)
+    then overlaps with what the caller does first, such as opening the gradebook.
+    """
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    folder = tempfile.mkdtemp(prefix="course-oracles-")
+    pool = _pool(jobs, folder)
+    pool.submit(int)  # starts the fork server and a first process
+    _early.append((jobs, pool, folder))
+
+
+def _drop_early() -> None:
+    """Stop prestarted pools nobody took (grading stopped before it began)."""
+    while _early:
+        _jobs, pool, folder = _early.pop()
+        pool.shutdown(cancel_futures=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _take_pool(jobs: int) -> tuple[ProcessPoolExecutor, str]:
+    """A prestarted pool of ``jobs`` processes and its shared-oracle folder, or a new one."""
+    for index, (count, pool, folder) in enumerate(_early):
+        if count == jobs:
+            del _early[index]
+            return pool, folder
+    folder = tempfile.mkdtemp(prefix="course-oracles-")  # see course.grading.oracle.share
+    return _pool(jobs, folder), folder
 
 
 def grade_class(
@@ -293,8 +336,32 @@ def grade_class(
     """Grade every submission of ``assignment`` (see the module docstring); results sorted."""
     root = Path(root).resolve()
     limits = limits or Limits()
+    # processes start as students need them (up to jobs); they share `once` values in `shared`
+    pool, shared = _take_pool(max(1, jobs or os.cpu_count() or 1))
+    try:
+        return _grade_class(
+            pool, shared, root, assignment, students, launcher, limits, hidden_feedback, progress,
+            record,
+        )  # fmt: skip
+    finally:
+        pool.shutdown(cancel_futures=True)
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _grade_class(
+    pool: ProcessPoolExecutor,
+    shared: str,
+    root: Path,
+    assignment: str,
+    students: Iterable[str] | None,
+    launcher: str,
+    limits: Limits,
+    hidden_feedback: str,
+    progress: bool,
+    record: Callable[[Submission, GradedNotebook], None] | None,
+) -> list[GradedNotebook]:
+    """``grade_class``'s body, with its pool of grading processes."""
     subs = find_submissions(root, assignment, students)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len({s.student for s in subs}) or 1))
     results: list[GradedNotebook] = []
     if not subs:
         return results
@@ -321,7 +388,7 @@ def grade_class(
     for sub in subs:
         by_student.setdefault(sub.student, []).append(sub)
     broken: list[Submission] = []  # graded again one at a time: one killer hurts only itself
-    with _pool(jobs) as pool:
+    with pool:
         futures = {
             pool.submit(_grade_student, str(root), group, launcher, limits, hidden_feedback): group
             for group in by_student.values()
@@ -340,7 +407,7 @@ def grade_class(
     alone = None
     try:
         for sub in sorted(broken, key=subs.index):
-            alone = alone or _pool(1)
+            alone = alone or _pool(1, shared)
             try:
                 graded = alone.submit(
                     _grade_one, str(root), sub, launcher, limits, hidden_feedback
@@ -514,6 +581,14 @@ def run(root: Path, args: Any) -> int:
     if warning:
         print(warning, file=sys.stderr)
     limits = Limits(cell_seconds=args.cell_seconds, total_seconds=args.total_seconds)
+    prestart(args.jobs)  # warms up while the gradebook opens
+    try:
+        return _run(root, args, launcher, warning, limits)
+    finally:
+        _drop_early()
+
+
+def _run(root: Path, args: Any, launcher: Any, warning: str, limits: Limits) -> int:
     recorder = None
     try:
         if not args.no_gradebook:

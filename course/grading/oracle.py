@@ -10,7 +10,10 @@ submissions of one assignment in the same process, so a test cell can compute su
 
 The first submission graded in a process computes it; later ones reuse it. Values are kept per
 source notebook (a key means nothing across notebooks) and only inside the judge: under plain
-nbgrader (one kernel per notebook) ``once`` just calls ``compute``.
+nbgrader (one kernel per notebook) ``once`` just calls ``compute``. ``course grade`` runs several
+grading processes: the class driver gives them one private folder for the run (mode 0700, named
+by ``COURSE_ORACLE_DIR``, removed at the end; sandboxed learner code cannot see it), so the first
+process to need a value computes and stores it, the others wait for it and load it from there.
 
 Rules for authors (the judge cannot check them): ``compute`` must not depend on the submission
 (never call learner code in it), and the test must not change a cached value (hand learner code
@@ -20,7 +23,11 @@ that raises caches nothing. Code is MIT licensed.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import hashlib
+import os
+import pickle
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -35,6 +42,8 @@ scope: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 _cache: dict[tuple[str, str], Any] = {}
 _lock = threading.Lock()
+#: Set in each grading process by the class driver: the run's folder of values.
+SHARED = "COURSE_ORACLE_DIR"
 
 
 def once(key: str, compute: Callable[[], T]) -> T:
@@ -49,9 +58,33 @@ def once(key: str, compute: Callable[[], T]) -> T:
     with _lock:
         if (where, key) in _cache:
             return _cache[(where, key)]
-    value = compute()  # outside the lock: a test stopped mid-compute must not block the next one
+    value = _shared(where, key, compute)
     with _lock:
         return _cache.setdefault((where, key), value)
+
+
+def _shared(where: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or the value another grading process of this run computed and stored."""
+    folder = os.environ.get(SHARED)
+    if not folder or not os.path.isdir(folder):
+        return compute()  # outside the lock: a test stopped mid-compute must not block others
+    import fcntl
+
+    name = hashlib.sha256(f"{where}\0{key}".encode()).hexdigest()
+    path = os.path.join(folder, name + ".pickle")
+    with open(os.path.join(folder, name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process computing it: wait for its value
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)  # written below by a grading process of this run only
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        value = compute()
+        with contextlib.suppress(Exception):  # a value that cannot be pickled stays per process
+            with open(path + ".part", "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(path + ".part", path)
+        return value
 
 
 def clear() -> None:
