@@ -151,13 +151,25 @@ def _write(table: pa.Table, checked: dict, path: str | Path) -> None:
     pq.write_table(table, path, **options)
 
 
+_FOOTER: list = [None, None]  # [(path, inode, size, mtime), its metadata]: the last one read
+
+
+def _footer(path: Path) -> pq.FileMetaData:
+    """The file's footer, parsed again only when the file changed (many queries, one file)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if _FOOTER[0] != key:
+        _FOOTER[:] = [key, pq.ParquetFile(path).metadata]
+    return _FOOTER[1]
+
+
 def rows_read(path: str | Path, host: str, lo: dt.datetime, hi: dt.datetime) -> int:
     """Rows in the row groups that ``host = host AND lo <= time < hi`` cannot skip.
 
     Uses only the footer's min/max statistics, as a query engine's pruning does; a row group
     without statistics for a column cannot be skipped on that column.
     """
-    meta = pq.ParquetFile(path).metadata
+    meta = _footer(Path(path))
     names = meta.schema.names
     host_at, time_at = names.index("host"), names.index("time")
     total = 0
