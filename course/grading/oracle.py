@@ -1,4 +1,4 @@
-"""Oracles computed once per grading process, not once per student: :func:`once`.
+"""Oracles computed once per grading run, not once per student: :func:`once`.
 
 A hidden test's expected values rarely depend on the submission: DataFusion's answer to a query,
 pyarrow's bytes for a page, a baseline's CPU time. Under ``course grade`` the judge grades many
@@ -47,7 +47,7 @@ SHARED = "COURSE_ORACLE_DIR"
 
 
 def once(key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, computed once per grading process and source notebook (see above)."""
+    """``compute()``, computed once per grading run and source notebook (see above)."""
     if not isinstance(key, str) or not key:
         raise TypeError(f"once() takes a non-empty string key, got {key!r}")
     if not callable(compute):
