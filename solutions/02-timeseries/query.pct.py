@@ -589,7 +589,9 @@ for _trial in range(15):
 #   **sorted by the tag columns** (schema order, by text, nulls last) **then time**, cut in order
 #   into files of `max_rows` rows (the last one of a day may be shorter). Name them
 #   `compacted-YYYY-MM-DD-N.parquet` with `N` = 0, 1, 2, ... within the day.
-# - Return the new catalog, one entry per new file, sorted by file name, with the same keys.
+# - Return the new catalog, one entry per new file, sorted by file name as text (so
+#   `compacted-2026-01-01-10.parquet` comes before `compacted-2026-01-01-2.parquet`), with the
+#   same keys.
 #
 # `max_rows` below 1 raises `ValueError`. The tests check the rows (nothing lost, nothing added),
 # the order, the file sizes and the catalog, and count the files that range queries open before

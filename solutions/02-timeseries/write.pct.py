@@ -78,19 +78,23 @@ scratch = Path(_scratch_dir.name)  # files you write go here
 #
 # 1. Spaces at the start of the line are ignored. One or more spaces separate the measurement
 #    (with its tags) from the fields, and the fields from the timestamp; spaces after the
-#    timestamp are ignored.
+#    timestamp are ignored. Only the space character separates: a tab is an ordinary character
+#    (`cpu\ta=1` is a measurement `"cpu\ta=1"` with no fields: error `"field"`).
 # 2. **Measurement**: the text up to the first unescaped `,` or space. It may contain `=`. Empty,
 #    or containing the character NUL (`"\x00"`): error `"measurement"`.
 # 3. **Tags**: after a `,` that ends the measurement, `key=value` pairs separated by `,`; the key
 #    ends at the first unescaped `=`, the value at the first unescaped `,` or space (a value may
-#    contain unescaped `=`). An empty key, a key without `=`, or an empty value: error `"tag"`.
+#    contain unescaped `=`). A key cannot contain an unescaped `,` or space: one ends the pair
+#    there, so in `cpu,a,b=c x=1` the tag `a` has no `=`. An empty key, a key without `=`, or an
+#    empty value: error `"tag"`.
 # 4. **Fields**: `key=value` pairs separated by `,`; one trailing `,` is allowed. The key ends at
-#    the first unescaped `=`. A line that ends before its fields, a field without `=` or with an
+#    the first unescaped `=` and, as for tags, cannot contain an unescaped `,` or space (so
+#    `cpu n=1,,m=2` has an empty field between the commas: error `"field"`). A line that ends before its fields, a field without `=` or with an
 #    empty key or value, or a value that is not one of the five types: error `"field"`. The types:
 #    - `"float"`: a decimal number without suffix: optional `-`, digits, optional `.` and
 #      digits, optional exponent `e` or `E` with optional `+`/`-` and **at least one digit**:
 #      `44`, `-1.5`, `1.2e+06`, `1E-0`. Its value is a Python `float` (a number too large
-#      becomes `inf`).
+#      becomes `inf`). A dot with digits on one side only (`1.`, `.5`) is not tested.
 #    - `"int"`: optional `-`, digits, then `i`: `-5i`; a Python `int`, which must fit in a signed
 #      64-bit integer (`-2**63 <= v < 2**63`), else error `"field"`.
 #    - `"uint"`: digits then `u`: `5u`; must satisfy `0 <= v < 2**64`, else error `"field"`
@@ -680,7 +684,9 @@ for _trial in range(60):
 #   hold a time `t` with `start <= t < end` (nanoseconds; the end is excluded), judged from the
 #   catalog alone.
 #
-# pyarrow cannot `sort_by` a dictionary column: sort on its text (`.cast(pa.string())`).
+# pyarrow cannot `sort_by` a dictionary column: sort on its text (`.cast(pa.string())`). Nulls
+# already sort last: do not pass `null_placement` to `pc.sort_indices` or `SortOptions` (pyarrow
+# warns that this is deprecated, and a warning on stderr scores a test cell 0).
 #
 # ```python
 # catalog = persist(table, str(scratch))
