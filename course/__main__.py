@@ -2,6 +2,7 @@
 
 import sys
 
-from course.cli import main
+if __name__ == "__main__":  # importing this module (as a class name, say) must start nothing
+    from course.cli import main
 
-sys.exit(main())
+    sys.exit(main())

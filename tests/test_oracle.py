@@ -91,10 +91,64 @@ def test_the_grading_processes_of_one_run_share_their_values(tmp_path, monkeypat
         assert oracle.once("k", lambda: calls.append(1) or {"v": 2}) == {"v": 1}
         assert len(calls) == 1
         oracle.clear()
-        assert oracle.once("lambda", lambda: lambda: 3)() == 3  # not picklable: kept per process
+        assert oracle.once("lambda", lambda: lambda: 3)() == 3  # not plain data: kept per process
         with pytest.raises(ZeroDivisionError):  # a failing compute stores nothing
             oracle.once("fails", lambda: 1 / 0)
         assert oracle.once("fails", lambda: 7) == 7
     finally:
         oracle.scope.reset(token)
-    assert sorted(p.suffix for p in tmp_path.iterdir() if p.suffix == ".pickle") == [".pickle"] * 2
+    assert sorted(p.suffix for p in tmp_path.iterdir() if p.suffix == ".value") == [".value"] * 2
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".pickle"]
+
+
+def test_shared_values_are_data_and_arrow_tables_survive(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    monkeypatch.setenv(oracle.SHARED, str(tmp_path))
+    table = pa.table({"x": [1, 2, None], "s": ["a", None, "c"]})
+    token = oracle.scope.set("nb@1")
+    try:
+        oracle.once("t", lambda: [(3, table, {"k": (1.5, b"b")})])
+        oracle.clear()
+        got = oracle.once("t", lambda: pytest.fail("computed twice"))
+    finally:
+        oracle.scope.reset(token)
+    assert got[0][0] == 3 and got[0][1].equals(table) and got[0][2] == {"k": (1.5, b"b")}
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o750, 0o701])
+def test_a_folder_others_can_use_is_not_trusted(tmp_path, monkeypatch, mode):
+    """Values are shared only through a folder of this user that nobody else may use."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(mode)
+    monkeypatch.setenv(oracle.SHARED, str(folder))
+    calls = []
+    token = oracle.scope.set("nb@1")
+    try:
+        oracle.once("k", lambda: calls.append(1) or 1)
+        oracle.clear()
+        oracle.once("k", lambda: calls.append(1) or 1)
+    finally:
+        oracle.scope.reset(token)
+    assert len(calls) == 2 and list(folder.iterdir()) == []
+
+
+def test_a_planted_value_or_link_is_never_loaded(tmp_path, monkeypatch):
+    """A file that is a symlink, or writable by others, is recomputed, not read."""
+    import hashlib
+    import pickle
+
+    monkeypatch.setenv(oracle.SHARED, str(tmp_path))
+    name = hashlib.sha256(b"nb@1\0k").hexdigest()
+    elsewhere = tmp_path.parent / "elsewhere.value"
+    elsewhere.write_bytes(pickle.dumps({"planted": True}))
+    (tmp_path / f"{name}.value").symlink_to(elsewhere)
+    token = oracle.scope.set("nb@1")
+    try:
+        assert oracle.once("k", lambda: {"computed": True}) == {"computed": True}
+        oracle.clear()
+        (tmp_path / f"{name}.value").chmod(0o666)
+        assert oracle.once("k", lambda: {"again": True}) == {"again": True}
+    finally:
+        oracle.scope.reset(token)
