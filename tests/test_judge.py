@@ -802,6 +802,22 @@ ATTACKS = {
         {},
         FULL - 2,
     ),
+    "answers the graded-names request with its own check (stub answers)": (
+        {
+            gid: "import course.grading.rpc as _rpc\n"
+            "_encode = _rpc.Endpoint._encode\n"
+            "def _forge(self, value):\n"
+            "    if isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], dict):\n"
+            "        value = (value[0], value[1], {**value[2], 'check': lambda *a, **k: None,\n"
+            "                                      'check_raises': lambda *a, **k: None})\n"
+            "    return _encode(self, value)\n"
+            "_rpc.Endpoint._encode = _forge\n"
+            f"def {gid.replace('-', '_')}(*args, **kwargs):\n    return None\n"
+            for gid in ("mean-of-valid", "count-by-host", "bucket-start", "rolling-mean")
+        },
+        {},
+        0.0,
+    ),
     "raises with a message that quotes a hidden test": (
         {"mean-of-valid": f"def mean_of_valid(values):\n    raise ValueError({HIDDEN[0]!r})\n"},
         {},
@@ -821,6 +837,28 @@ def test_attack_scores_only_what_its_honest_parts_deserve(tmp_path, name):
     ]
     assert_no_hidden_line(result.notebook)
     assert time.monotonic() - started < 120
+
+
+@pytest.mark.slow
+def test_no_output_of_a_learner_cell_after_a_hidden_test_reaches_the_feedback(tmp_path):
+    """A learner function that records its arguments could print hidden inputs in a later cell."""
+    answers = {
+        "mean-of-valid": "_seen = []\n"
+        "def mean_of_valid(values):\n"
+        "    _seen.append(list(values))\n"
+        "    valid = [v for v in values if v is not None]\n"
+        "    return sum(valid) / len(valid) if valid else None\n"
+    }
+    extra = {
+        "mean-of-valid-public": ["print('before hidden:', len(_seen))"],
+        "rolling-mean-hidden": ["print('SEEN', _seen)", "raise ValueError(repr(_seen))"],
+    }
+    result = grade(tmp_path, submission(tmp_path, answers, extra))
+    assert result.score == FULL, [(c.grade_id, c.message) for c in result.cells]
+    text = outputs_text(result.notebook)
+    assert "before hidden: 3" in text  # before any hidden test: kept as it is
+    assert "SEEN" not in text and "ValueError" not in text
+    assert text.count("ran after hidden tests had called your code") >= 2
 
 
 @pytest.mark.slow

@@ -99,6 +99,9 @@ _STARVED_PROBLEM = (
     "a fresh process was started"
 )
 _REDACTED = "[hidden test text removed]"
+_AFTER_HIDDEN = (
+    "[this cell's output is not kept: it ran after hidden tests had called your code]\n"
+)
 
 
 @dataclass
@@ -1091,7 +1094,8 @@ def _grade_notebook(
         return None
 
     def fetch_api(w: Worker | None) -> dict[str, Any]:
-        """The graded API from ``w``; a starved worker is replaced once (see ``worker`` after)."""
+        """The graded API's values from ``w``; a starved worker is replaced once (see ``worker``
+        after). Raises :class:`ForgedReply` if the reply holds anything but those names."""
         for _attempt in range(2):
             if w is None:
                 return {}
@@ -1103,10 +1107,11 @@ def _grade_notebook(
                     w = ensure_worker()
                     continue
                 return {}
-            return got if isinstance(got, dict) else {}
+            return _api_values(got, api)
         return {}
 
     wanted = set(tests) if tests is not None else None
+    hidden_ran = False  # a hidden test has called the learner's code
     try:
         for cell in nb.cells:
             if wanted is not None and not wanted:
@@ -1122,7 +1127,10 @@ def _grade_notebook(
             if kind != "test":
                 if cell.source in judge_locked_sources and kind == "locked":
                     ns = dict(setup_ns)
-                    ns.update(fetch_api(ensure_worker()))  # may replace a starved worker
+                    try:
+                        ns.update(fetch_api(ensure_worker()))  # may replace a starved worker
+                    except ForgedReply as exc:
+                        problems.append(str(exc))
                     run = _run_here(
                         cell.source,
                         ns,
@@ -1186,6 +1194,11 @@ def _grade_notebook(
                     continue
                 completed.append(cell.source)
                 outputs = []
+                if hidden_ran and (text or error):
+                    # it ran after hidden tests had called the learner's code: what it prints
+                    # could carry their inputs, so none of it reaches the feedback
+                    cell.outputs = [_stream("stdout", _AFTER_HIDDEN)]
+                    continue
                 if isinstance(text, str) and text:
                     outputs.append(_stream("stdout", redact(text)))
                 if error and isinstance(error, tuple) and len(error) == 3:
@@ -1208,9 +1221,15 @@ def _grade_notebook(
                 continue
             for attempt in range(2):
                 w = ensure_worker()
+                # the judge's own names, then only the graded API's values from the worker
                 ns = dict(setup_ns)
                 ns.update(test_ns)
-                ns.update(fetch_api(w))
+                try:
+                    ns.update(fetch_api(w))
+                except ForgedReply as exc:
+                    problems.append(str(exc))
+                    run = _Run(error=exc, finished=True)
+                    break
                 w = worker  # fetch_api replaces a starved worker
                 if w is not None:
                     w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
@@ -1284,11 +1303,35 @@ def _grade_notebook(
                 }.get(w.broken, "the learner process ended")
                 problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
+            hidden_ran = hidden_ran or hidden
     finally:
         if worker is not None:
             worker.stop()
     problems = list(dict.fromkeys(problems))  # the same trouble once, in order
     return NotebookResult(nb, results, problems, time.monotonic() - started)
+
+
+class ForgedReply(RuntimeError):
+    """The learner's process answered "which are your graded names?" with something else."""
+
+
+def _api_values(got: Any, api: list[str]) -> dict[str, Any]:
+    """The worker's reply to ``get``: only names of the graded API, or :class:`ForgedReply`.
+
+    A reply that holds any other name (``check``, ``pc``, a setup cell's oracle) or is not a
+    dict was not made by the worker's own code: the test cell fails rather than run with it.
+    """
+    if not isinstance(got, dict):
+        raise ForgedReply("the learner's process did not answer with the graded names")
+    wanted = set(api)
+    extra = [k for k in got if not (isinstance(k, str) and k in wanted)]
+    if extra:
+        shown = ", ".join(repr(str(k)[:40]) for k in extra[:5])
+        raise ForgedReply(
+            f"the learner's process answered with names the grader did not ask for ({shown}"
+            f"{', ...' if len(extra) > 5 else ''}); the test cell was not run"
+        )
+    return dict(got)
 
 
 def _oversized_problem(worker: Worker, limits: Limits) -> str:
