@@ -41,7 +41,6 @@ import copy
 import io
 import os
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -65,6 +64,7 @@ from course.authoring.notebook_model import (
 )
 from course.grading import oracle
 from course.grading.codec import CodecError
+from course.grading.files import FileBroker, release_into
 from course.grading.limits import Launcher, Limits, NoSandbox
 from course.grading.observe import stat_fields as _stat_fields
 from course.grading.rpc import (
@@ -78,6 +78,7 @@ from course.grading.rpc import (
 )
 from course.grading.zygote import Sandbox, Zygote, ZygoteFailed
 from course.learner import byhand
+from course.learner import files as learner_files
 from course.learner.checking import CheckFailed
 
 __all__ = [
@@ -99,9 +100,7 @@ _STARVED_PROBLEM = (
     "a fresh process was started"
 )
 _REDACTED = "[hidden test text removed]"
-_AFTER_HIDDEN = (
-    "[this cell's output is not kept: it ran after hidden tests had called your code]\n"
-)
+_AFTER_HIDDEN = "[this cell's output is not kept: it ran after hidden tests had called your code]\n"
 
 
 @dataclass
@@ -449,6 +448,7 @@ class Worker:
         limits: Limits,
         cpu_budget: float | None = None,
         zygote: Zygote | None = None,
+        read_only: tuple[Path, ...] = (),
     ) -> None:
         self.workdir = workdir
         self.zygote = zygote
@@ -484,7 +484,11 @@ class Worker:
                 self.sandbox_pid = zygote.fork(to_worker_r, from_worker_w)
             else:
                 self.proc = launcher.start(
-                    argv, workdir, limits, pass_fds=(to_worker_r, from_worker_w)
+                    argv,
+                    workdir,
+                    limits,
+                    pass_fds=(to_worker_r, from_worker_w),
+                    read_only=read_only,
                 )
         except BaseException:
             os.close(to_worker_w)
@@ -806,11 +810,18 @@ class _Run:
 
 
 def _run_here(
-    source: str, namespace: dict, timeout: float, worker: Worker | None, scope: str | None = None
+    source: str,
+    namespace: dict,
+    timeout: float,
+    worker: Worker | None,
+    scope: str | None = None,
+    broker: FileBroker | None = None,
 ) -> _Run:
     """Run ``source`` in this process on a thread, capturing its output, for up to ``timeout``.
 
-    ``scope`` names the source notebook, for :func:`course.grading.oracle.once`.
+    ``scope`` names the source notebook, for :func:`course.grading.oracle.once`; ``broker``
+    gives the cell its folders (:mod:`course.learner.files`). Both are set in the cell's thread
+    only: nothing process-wide changes.
     """
     out, err = _install_streams()
     run = _Run()
@@ -824,6 +835,7 @@ def _run_here(
         )
         _current.set(worker)
         oracle.scope.set(scope)
+        learner_files.broker.set(broker)
         try:
             tree = ast.parse(source)
             last = None
@@ -849,26 +861,12 @@ def _run_here(
         worker.endpoint.timed_out = True
         worker.stop()  # unblocks the test's pending calls
         thread.join(5)
+    if broker is not None:
+        broker.open_up()
     return run
 
 
 # --------------------------------------------------------------------------- grading
-
-
-def _copy_released_files(source_nb: Path, workdir: Path) -> None:
-    """The assignment's non-notebook files (not hidden/, mutants or jupytext twins)."""
-    folder = source_nb.parent
-    for item in folder.iterdir():
-        if (
-            item.name in ("hidden", "mutants.py", "__pycache__", ".ipynb_checkpoints")
-            or item.suffix == ".ipynb"
-            or item.name.endswith(".pct.py")
-        ):
-            continue
-        if item.is_dir():
-            shutil.copytree(item, workdir / item.name, dirs_exist_ok=True)
-        elif item.is_file():
-            shutil.copy2(item, workdir / item.name)
 
 
 class _Redactor:
@@ -937,36 +935,6 @@ def _describe_failure(exc: BaseException, hidden: bool, limits: Limits) -> tuple
     return "failed", name if not isinstance(exc, CheckFailed) else "CheckFailed", message
 
 
-@contextlib.contextmanager
-def _shared_tmp(workdir: Path) -> Iterator[Path]:
-    """While grading, the judge's temporary files live where the learner's process can see them.
-
-    Tests often write files (Parquet, say) into a temporary folder made by a setup cell and pass
-    their paths to the learner's functions. In the sandbox the learner sees only its working
-    folder (bound at the same path), under another user: so the judge's ``tempfile`` folder is
-    moved into it, folders made by ``mkdtemp`` are opened to that user, and the umask is 0 while
-    the judge's cells run. Files the learner writes there are read back by tests as untrusted
-    data, like every other answer.
-    """
-    shared = Path(workdir) / ".judge-tmp"
-    shared.mkdir(parents=True, exist_ok=True)
-    shared.chmod(0o777)
-    saved_dir, saved_mkdtemp = tempfile.tempdir, tempfile.mkdtemp
-
-    def mkdtemp(*args: Any, **kwargs: Any) -> str:
-        made = saved_mkdtemp(*args, **kwargs)
-        os.chmod(made, 0o777)
-        return made
-
-    tempfile.tempdir, tempfile.mkdtemp = str(shared), mkdtemp
-    saved_umask = os.umask(0)
-    try:
-        yield shared
-    finally:
-        os.umask(saved_umask)
-        tempfile.tempdir, tempfile.mkdtemp = saved_dir, saved_mkdtemp
-
-
 def grade_notebook(
     source_nb: Path,
     submission_nb: Path,
@@ -986,13 +954,47 @@ def grade_notebook(
     notebooks (its ``workdir`` must be this one); workers are then forked from its zygote
     (:mod:`course.grading.zygote`) instead of started cold.
     """
-    Path(workdir).mkdir(parents=True, exist_ok=True)
-    if sandbox is not None and Path(sandbox.workdir).resolve() != Path(workdir).resolve():
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    if sandbox is not None and Path(sandbox.workdir).resolve() != workdir.resolve():
         raise ValueError("the sandbox's folder must be the notebook's workdir")
-    with _shared_tmp(Path(workdir)):
+    inputs_root = sandbox.inputs if sandbox is not None else inputs_folder(workdir)
+    inputs_root.mkdir(mode=0o755, exist_ok=True)
+    if inputs_root.is_symlink() or inputs_root.stat().st_uid != os.geteuid():
+        raise ValueError(f"the judge's inputs folder {inputs_root} must be a folder of its own")
+    inputs = Path(tempfile.mkdtemp(prefix="notebook-", dir=inputs_root))
+    os.chmod(inputs, 0o755)
+    broker = FileBroker(inputs, workdir, owner=_worker_uid)
+    try:
         return _grade_notebook(
-            source_nb, submission_nb, workdir, launcher, limits, hidden_feedback, tests, sandbox
+            source_nb,
+            submission_nb,
+            workdir,
+            launcher,
+            limits,
+            hidden_feedback,
+            tests,
+            sandbox,
+            broker,
         )
+    finally:
+        broker.close()
+
+
+def _worker_uid() -> int | None:
+    """The uid the current test's learner process runs as, if it has one of its own."""
+    worker = _current.get()
+    uid = getattr(worker.proc, "course_sandbox_uid", None) if worker is not None else None
+    return uid if isinstance(uid, int) else None
+
+
+def inputs_folder(workdir: Path) -> Path:
+    """Where the judge keeps a submission's test inputs: beside ``workdir``, never inside it.
+
+    The sandbox sees it read-only (``Worker``, ``Sandbox``); only the judge writes there.
+    """
+    workdir = Path(workdir)
+    return workdir.parent / f"{workdir.name}.inputs"
 
 
 def _grade_notebook(
@@ -1003,9 +1005,10 @@ def _grade_notebook(
     limits: Limits | None,
     hidden_feedback: str,
     tests: Collection[str] | None,
-    sandbox: Sandbox | None = None,
+    sandbox: Sandbox | None,
+    broker: FileBroker,
 ) -> NotebookResult:
-    """``grade_notebook``'s body, run inside ``_shared_tmp``."""
+    """``grade_notebook``'s body."""
     if hidden_feedback not in ("case", "exercise"):
         raise ValueError(f"hidden_feedback must be 'case' or 'exercise', got {hidden_feedback!r}")
     launcher = launcher or NoSandbox()
@@ -1033,10 +1036,9 @@ def _grade_notebook(
     judge_locked_sources = {source.cells[i].source for i in judge_cells}
 
     workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    _copy_released_files(Path(source_nb), workdir)
-    if sandbox is not None:
-        sandbox.prepare()  # what was just copied belongs to the sandbox's user
+    problems += release_into(
+        Path(source_nb).parent, workdir, sandbox.uid() if sandbox is not None else None
+    )
     setup_ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
     test_ns: dict[str, Any] = {}
     results: list[CellResult] = []
@@ -1047,6 +1049,7 @@ def _grade_notebook(
         return deadline - time.monotonic()
 
     started_workers: list[Worker] = []
+    read_only = (broker.inputs.parent,)  # the test inputs, seen by the learner's code
 
     def new_worker() -> Worker:
         # the CPU time limit is the submission's: what earlier processes used is spent
@@ -1057,9 +1060,11 @@ def _grade_notebook(
             )
         zygote = sandbox.zygote() if sandbox is not None else None
         try:
-            w = Worker(workdir, launcher, limits, cpu_budget=budget, zygote=zygote)
+            w = Worker(
+                workdir, launcher, limits, cpu_budget=budget, zygote=zygote, read_only=read_only
+            )
         except ZygoteFailed:  # the sandbox is gone: a worker of its own, started cold
-            w = Worker(workdir, launcher, limits, cpu_budget=budget)
+            w = Worker(workdir, launcher, limits, cpu_budget=budget, read_only=read_only)
         started_workers.append(w)
         return w
 
@@ -1137,6 +1142,7 @@ def _grade_notebook(
                         max(0.1, min(limits.cell_seconds, remaining())),
                         worker,
                         scope,
+                        broker,
                     )
                     if run.error is not None:
                         problems.append(
@@ -1234,7 +1240,12 @@ def _grade_notebook(
                 if w is not None:
                     w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
                 run = _run_here(
-                    cell.source, ns, max(0.1, min(limits.cell_seconds, remaining())), w, scope
+                    cell.source,
+                    ns,
+                    max(0.1, min(limits.cell_seconds, remaining())),
+                    w,
+                    scope,
+                    broker,
                 )
                 if attempt == 0 and w is not None and w.broken == "starved":
                     # a call of this test found no thread to serve it (the submission's own

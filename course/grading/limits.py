@@ -12,6 +12,8 @@ A launcher must:
 - give the child stdin and stdout from ``/dev/null`` (the channel is the passed pipes, never
   stdio) and stderr to ``/dev/null`` or a capped log of its own;
 - make the ``course`` package importable (read-only is enough) and the venv's Python runnable;
+- let the child read (never write) the folders ``read_only`` (the judge's test inputs), at the
+  same paths;
 - apply ``limits`` (memory, CPU seconds, file size, processes) to everything it starts;
 - ``stop(proc)``: kill every process it started for ``proc`` (the worker's children too) and
   reap them; it is called more than once on the same process without complaint.
@@ -66,7 +68,12 @@ class Launcher(Protocol):
     name: str  #: "bwrap" or "none"
 
     def start(
-        self, argv: list[str], workdir: Path, limits: Limits, pass_fds: tuple[int, ...] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        pass_fds: tuple[int, ...] = (),
+        read_only: tuple[Path, ...] = (),
     ) -> subprocess.Popen: ...
 
     def stop(self, proc: subprocess.Popen) -> None: ...
@@ -104,8 +111,14 @@ class NoSandbox:
     name = "none"
 
     def start(
-        self, argv: list[str], workdir: Path, limits: Limits, pass_fds: tuple[int, ...] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        pass_fds: tuple[int, ...] = (),
+        read_only: tuple[Path, ...] = (),
     ) -> subprocess.Popen:
+        """Start ``argv`` (``read_only``: nothing to do, the child sees every file)."""
         env = dict(os.environ)
         path = [course_pythonpath()] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(path))

@@ -209,6 +209,7 @@ class UnsandboxedLauncher:
         workdir: Path,
         limits: Limits,
         pass_fds: tuple[int, ...] = (),
+        read_only: Sequence[Path] = (),
         *,
         capture_stdout: bool = False,
     ) -> subprocess.Popen:
@@ -348,9 +349,15 @@ class BwrapLauncher:
         return sorted(p for p in paths if not any(p != q and p.is_relative_to(q) for q in paths))
 
     def command(
-        self, argv: list[str], workdir: Path, limits: Limits, uid: int | None = None
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        uid: int | None = None,
+        read_only: Sequence[Path] = (),
     ) -> list[str]:
-        """The full bwrap command line for ``argv`` (``uid``: the pool uid when root)."""
+        """The full bwrap command line for ``argv`` (``uid``: the pool uid when root;
+        ``read_only``: more folders the sandbox may read, at the same paths)."""
         package = _course_package()
         binds = self.read_only_paths()
         # No --new-session: Popen's start_new_session already leaves the sandbox without a
@@ -376,12 +383,15 @@ class BwrapLauncher:
         cmd += ["--perms", "1777", "--size", str(self.tmp_bytes), "--tmpfs", "/tmp"]
         # bwrap copies the host's modes for the folders it creates (/root is 0700): open them up
         # (folders under /tmp too: the course may live there, and the private /tmp hides it)
-        for folder in _ancestors([*binds, workdir]):
+        extra = [Path(p).resolve() for p in read_only]
+        for folder in _ancestors([*binds, workdir, *extra]):
             if folder != Path("/tmp"):
                 cmd += ["--perms", "0755", "--dir", str(folder)]
         for path in binds:
             cmd += ["--ro-bind", str(path), str(path)]
         cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+        for path in extra:
+            cmd += ["--ro-bind", str(path), str(path)]
         env = {
             "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
             "HOME": "/tmp",
@@ -416,6 +426,7 @@ class BwrapLauncher:
         workdir: Path,
         limits: Limits,
         pass_fds: tuple[int, ...] = (),
+        read_only: Sequence[Path] = (),
         *,
         capture_stdout: bool = False,
     ) -> subprocess.Popen:
@@ -425,7 +436,9 @@ class BwrapLauncher:
         try:
             if lease is not None:
                 _chown_tree(workdir, lease.uid)
-            cmd = self.command(argv, workdir, limits, uid=lease.uid if lease else None)
+            cmd = self.command(
+                argv, workdir, limits, uid=lease.uid if lease else None, read_only=read_only
+            )
             proc = _popen(cmd, limits, pass_fds, capture_stdout)
         except BaseException:
             if lease is not None:

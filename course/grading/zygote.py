@@ -29,6 +29,10 @@ from course.grading.limits import Launcher, Limits
 __all__ = ["Sandbox", "Zygote", "ZygoteFailed"]
 
 
+def _inputs_beside(workdir: Path) -> Path:
+    return workdir.parent / f"{workdir.name}.inputs"
+
+
 class ZygoteFailed(RuntimeError):
     """The zygote did not do what it was asked (it is then stopped with its sandbox)."""
 
@@ -40,7 +44,13 @@ class Zygote:
     START_SECONDS = 60.0
     ANSWER_SECONDS = 10.0
 
-    def __init__(self, workdir: Path, launcher: Launcher, limits: Limits) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        launcher: Launcher,
+        limits: Limits,
+        read_only: tuple[Path, ...] = (),
+    ) -> None:
         self.launcher = launcher
         self.dead = False
         self._started = False
@@ -58,7 +68,9 @@ class Zygote:
             str(limits.cell_seconds),
         ]
         try:
-            self.proc = launcher.start(argv, workdir, limits, pass_fds=(theirs.fileno(),))
+            self.proc = launcher.start(
+                argv, workdir, limits, pass_fds=(theirs.fileno(),), read_only=read_only
+            )
         except BaseException:
             ours.close()
             raise
@@ -122,10 +134,17 @@ class Zygote:
 
 
 class Sandbox:
-    """The sandbox of one submission: its live :class:`Zygote`, started (again) when needed."""
+    """The sandbox of one submission: its live :class:`Zygote`, started (again) when needed.
 
-    def __init__(self, workdir: Path, launcher: Launcher, limits: Limits) -> None:
+    ``inputs``: the judge's folder of test inputs, which the sandbox reads and never writes
+    (default: beside ``workdir``, see :func:`course.grading.judge.inputs_folder`).
+    """
+
+    def __init__(
+        self, workdir: Path, launcher: Launcher, limits: Limits, inputs: Path | None = None
+    ) -> None:
         self.workdir = Path(workdir)
+        self.inputs = Path(inputs) if inputs is not None else _inputs_beside(self.workdir)
         self.launcher = launcher
         self.limits = limits
         self._zygote: Zygote | None = None
@@ -138,20 +157,21 @@ class Sandbox:
         if self._zygote is not None:
             self._zygote.close()
             self._zygote = None
+        self.inputs.mkdir(mode=0o755, exist_ok=True)
         try:
-            self._zygote = Zygote(self.workdir, self.launcher, self.limits)
+            self._zygote = Zygote(
+                self.workdir, self.launcher, self.limits, read_only=(self.inputs,)
+            )
         except Exception:  # noqa: BLE001 - the judge then starts a plain worker
             return None
         self.started += 1
         return self._zygote
 
-    def prepare(self) -> None:
-        """Give the sandbox's user what the judge put in the folder (a root launcher's uid)."""
-        uid = getattr(self._zygote.proc, "course_sandbox_uid", None) if self._zygote else None
-        if isinstance(uid, int) and self._zygote is not None and self._zygote.alive:
-            from course.grading.sandbox import _chown_tree
-
-            _chown_tree(self.workdir, uid)
+    def uid(self) -> int | None:
+        """The uid the sandbox runs as, if it has one of its own (a root launcher's)."""
+        zygote = self.zygote()
+        uid = getattr(zygote.proc, "course_sandbox_uid", None) if zygote else None
+        return uid if isinstance(uid, int) else None
 
     def close(self) -> None:
         if self._zygote is not None:

@@ -37,7 +37,6 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup-parquet", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -46,12 +45,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
+from course.learner.files import scratch_folder
 from course.columnar.layout import rows_read, write_with_layout
 from course.learner.checking import check
 from course.learner.datasets import metrics
 
-_scratch_dir = tempfile.TemporaryDirectory(prefix="parquet-assignment-")  # removed at kernel exit
-scratch = Path(_scratch_dir.name)  # files you write go here
+scratch = scratch_folder("parquet-assignment-")  # files you write go here (removed at kernel exit)
 
 # %% [markdown]
 # ## Exercise 5: a steady clock on disk, byte for byte (4 points)

@@ -32,11 +32,15 @@
 #
 # As before: replace `raise NotImplementedError()`, run the public tests, ask
 # `course.hint("<exercise id>")`, press **Validate**. Results are compared strictly by type.
+#
+# The tests hand your functions a folder to write with `lend(folder)` and read back what they
+# wrote with `collect(path)` (both from `course.learner.files`): in your kernel each returns the
+# folder itself; when your work is graded they copy files in and out, so that the tests read only
+# what your code wrote.
 
 # %% nbgrader={"grade": false, "grade_id": "setup-query", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import json
 import math
-import tempfile
 from pathlib import Path
 
 import datafusion
@@ -45,12 +49,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
+from course.learner.files import collect, lend, scratch_folder
 from course.learner.checking import check, check_raises
 from course.timeseries import day_of
 
 TAG = pa.dictionary(pa.int32(), pa.string())  # the type of a tag column
-_scratch_dir = tempfile.TemporaryDirectory(prefix="timeseries-query-")  # removed at exit
-scratch = Path(_scratch_dir.name)  # files you write go here
+scratch = scratch_folder("timeseries-query-")  # files you write go here (removed at exit)
 
 # %% [markdown]
 # ## Exercise 5: downsampling with `date_bin`, in pyarrow (3 points)
@@ -642,16 +646,17 @@ for _k in range(6):  # six small files, each with points of both days
     _ts = _tab["time"].cast(pa.int64())
     _catalog.append({"file": f"small-{_k}.parquet", "min_time": pc.min(_ts).as_py(),
                      "max_time": pc.max(_ts).as_py(), "rows": _tab.num_rows})
-_new = compact(_catalog, str(_folder), 5)
+_lent = lend(_folder)  # a copy of the files, in a folder your code may write
+_new = compact(_catalog, _lent, 5)
 check([e["file"] for e in _new], ["compacted-2026-01-01-0.parquet", "compacted-2026-01-01-1.parquet",
                                   "compacted-2026-01-01-2.parquet", "compacted-2026-01-02-0.parquet",
                                   "compacted-2026-01-02-1.parquet", "compacted-2026-01-02-2.parquet"],
       "the files of compact(<6 small files over 2 days>, folder, 5)")
 check([e["rows"] for e in _new], [5, 5, 2, 5, 5, 2], "the rows per file")
-_first = pq.read_table(_folder / "compacted-2026-01-01-0.parquet")
+_first = pq.read_table(collect(_lent) / "compacted-2026-01-01-0.parquet")  # what your code wrote
 check(_first["host"].cast(pa.string()).to_pylist(), ["a", "a", "a", "a", "a"], "the hosts of the first file")
 check(_first["usage"].to_pylist(), [0.0, 1.0, 2.0, 3.0, 4.0], "the usage of the first file (sorted by time)")
-check_raises(compact, (_catalog, str(_folder), 0), ValueError, "compact(catalog, folder, 0)")
+check_raises(compact, (_catalog, _lent, 0), ValueError, "compact(catalog, folder, 0)")
 
 
 def _opened(catalog, start, end):
@@ -685,7 +690,9 @@ for _trial in range(8):
         _catalog.append({"file": f"p{_k:02d}.parquet", "min_time": pc.min(_ts).as_py(),
                          "max_time": pc.max(_ts).as_py(), "rows": _tab.num_rows})
     _max = int(_rng.choice([1, 7, 50, 1000]))
-    _new = compact([dict(e) for e in _catalog], str(_folder), _max)
+    _lent = lend(_folder)
+    _new = compact([dict(e) for e in _catalog], _lent, _max)
+    _back = collect(_lent)
     # The oracle: the old rows, grouped by day and sorted in plain Python.
     _days = {}
     for _r in _all:
@@ -699,7 +706,7 @@ for _trial in range(8):
             _want_rows[_name] = _sorted[_off:_off + _max]
     check([e["file"] for e in _new], sorted(_want_files), f"the new files of compact(<{len(_catalog)} files>, folder, {_max})")
     for _e in _new:
-        _got = pq.read_table(_folder / _e["file"])
+        _got = pq.read_table(_back / _e["file"])
         check([(f.name, str(f.type)) for f in _got.schema], [(f.name, str(f.type)) for f in _schema], f"the schema of {_e['file']}")
         _got = _got.cast(_plain).to_pylist()
         _want = _want_rows[_e["file"]]
@@ -708,9 +715,9 @@ for _trial in range(8):
         check(sorted(r["usage"] for r in _got), sorted(r["usage"] for r in _want), f"the usage values of {_e['file']}")
         check(_e, {"file": _e["file"], "min_time": min(r["time"] for r in _want), "max_time": max(r["time"] for r in _want),
                    "rows": len(_want)}, f"the catalog entry of {_e['file']}")
-check(compact([], str(scratch), 10), [], "compact([], folder, 10)")
+check(compact([], lend(scratch / "empty"), 10), [], "compact([], folder, 10)")
 for _bad in (0, -1):
-    check_raises(compact, ([], str(scratch), _bad), ValueError, f"compact([], folder, {_bad})")
+    check_raises(compact, ([], lend(scratch / "empty"), _bad), ValueError, f"compact([], folder, {_bad})")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -35,10 +35,14 @@
 # under it, ask `course.hint("<exercise id>")` when stuck, press **Validate** at the end. Results
 # are compared strictly by type: a `tuple` is not a `list`, `3.0` is not `3`. Keep the function
 # names and parameters. Exercises 2 to 4 build on exercise 1: write it first.
+#
+# The tests hand your functions a folder to write with `lend(folder)` and read back what they
+# wrote with `collect(path)` (both from `course.learner.files`): in your kernel each returns the
+# folder itself; when your work is graded they copy files in and out, so that the tests read only
+# what your code wrote.
 
 # %% nbgrader={"grade": false, "grade_id": "setup-write", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import re
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -46,11 +50,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
+from course.learner.files import collect, lend, scratch_folder
 from course.learner.checking import check, check_raises
 from course.timeseries import day_of, format_line, line_protocol_cases
 
-_scratch_dir = tempfile.TemporaryDirectory(prefix="timeseries-assignment-")  # removed at exit
-scratch = Path(_scratch_dir.name)  # files you write go here
+scratch = scratch_folder("timeseries-assignment-")  # files you write go here (removed at exit)
 
 # %% [markdown]
 # ## Exercise 1: a line protocol parser (3 points)
@@ -736,12 +740,12 @@ _table = pa.table({
     "usage": [1.0, 2.0, 3.0, 4.0, 5.0],
     "time": pa.array([_t0 + 5, _t0 + 7, _t0 + _day + 1, _t0 + 1, _t0 + 3], pa.timestamp("ns")),
 })
-(scratch / "public").mkdir(exist_ok=True)
-_catalog = persist(_table, str(scratch / "public"))
+_lent = lend(scratch / "public")  # a folder your code may write (see the set-up cell)
+_catalog = persist(_table, _lent)
 check(_catalog, [{"file": "2026-01-01.parquet", "min_time": _t0 + 1, "max_time": _t0 + 7, "rows": 4},
                  {"file": "2026-01-02.parquet", "min_time": _t0 + _day + 1, "max_time": _t0 + _day + 1, "rows": 1}],
       "the catalog of persist(<5 rows over 2 days>)")
-_back = pq.read_table(scratch / "public" / "2026-01-01.parquet")
+_back = pq.read_table(collect(_lent) / "2026-01-01.parquet")  # what your code wrote
 check(_back.column("host").to_pylist(), ["a", "a", "b", None], "the host column of 2026-01-01.parquet")
 check(_back.column("usage").to_pylist(), [4.0, 2.0, 1.0, 5.0], "the usage column of 2026-01-01.parquet")
 check(files_to_open(_catalog, _t0, _t0 + 2), ["2026-01-01.parquet"], "files_to_open(catalog, t0, t0 + 2)")
@@ -767,9 +771,9 @@ for _trial in range(12):
     _times = [int(_t0 + _rng.integers(-2 * _day, 4 * _day)) for _ in range(_n)]
     _cols["time"] = pa.array(_times, pa.timestamp("ns"))
     _table = pa.table(_cols)
-    _folder = scratch / f"hidden-{_trial}"
-    _folder.mkdir()
-    _catalog = persist(_table, str(_folder))
+    _lent = lend(scratch / f"hidden-{_trial}")
+    _catalog = persist(_table, _lent)
+    _folder = collect(_lent)
     # The oracle for files and catalog: rows grouped by day in plain Python, sorted by Python.
     _rows = _table.cast(pa.schema([pa.field(f.name, pa.string() if f.name in _names else f.type)
                                    for f in _table.schema])).to_pylist()
@@ -811,7 +815,7 @@ for _trial in range(12):
             check(_f in _got_files, True, f"files_to_open(..., {_start}, {_end}) must open {_f}: it holds a match")
         check(_got_files, _may, f"files_to_open(<catalog of trial {_trial}>, {_start}, {_end})")
 check(persist(pa.table({"usage": pa.array([], pa.float64()), "time": pa.array([], pa.timestamp("ns"))}),
-              str(scratch)), [], "persist(<empty table>)")
+              lend(scratch / "empty")), [], "persist(<empty table>)")
 check(files_to_open([], 0, 10), [], "files_to_open([], 0, 10)")
 _cat = [{"file": "b.parquet", "min_time": 10, "max_time": 20, "rows": 2},
         {"file": "a.parquet", "min_time": 20, "max_time": 30, "rows": 2}]
