@@ -114,3 +114,24 @@ def test_summary_table():
     assert lines[0].split() == ["student", "notebook", "score", "seconds", "problems"]
     assert "10/10" in lines[2] and "1.2" in lines[2]
     assert lines[3].endswith("...") and len(lines[3]) < 120
+
+
+def test_each_students_record_is_written_as_soon_as_that_student_is_done(course: Path):
+    """A class stopped half way (a stall, a crash of the driver) keeps the records it finished."""
+    from course.grading.classroom import grade_class
+
+    folder = course / "grading" / ASSIGNMENT
+    done: list[str] = []
+    seen_on_disk: list[set[str]] = []
+
+    def record(sub, graded) -> None:
+        seen_on_disk.append({p.stem for p in folder.glob("*.json")} if folder.exists() else set())
+        if graded.notebook == "b.ipynb":
+            done.append(graded.student)
+
+    grade_class(course, ASSIGNMENT, jobs=1, launcher="none", progress=False, record=record)
+    assert len(done) == 4
+    # when each later student was recorded, every student finished before it was on disk
+    for index, student in enumerate(done[:-1]):
+        later = seen_on_disk[2 * (index + 1) :]
+        assert all(student in names for names in later), (student, later)

@@ -1055,3 +1055,24 @@ def test_a_zygote_forks_fresh_workers_and_kills_what_a_notebook_left(tmp_path):
             run(third, "x = 2")
         finally:
             third.stop()
+
+
+@pytest.mark.timeout(90)
+def test_the_notebook_watchdog_stops_the_learner_whatever_the_judge_is_waiting_for(
+    tmp_path, monkeypatch
+):
+    """A judge wait that ignored its deadline (a blocked write, say) still ends at the limit."""
+    forever = judge._JudgeEndpoint.request
+
+    def deaf(self, op, args, timeout):  # as if the deadline were lost on the way
+        return forever(self, op, args, 3600.0)
+
+    monkeypatch.setattr(judge._JudgeEndpoint, "request", deaf)
+    monkeypatch.setattr(judge, "WATCHDOG_GRACE", 1.0)
+    src, sub = _mini(tmp_path, "import time\ntime.sleep(3600)\ndef total(xs):\n    return 0\n")
+    limits = Limits(cell_seconds=3600, total_seconds=3, memory_bytes=2 << 30)
+    started = time.monotonic()
+    result = grade_notebook(src, sub, tmp_path / "work", limits=limits)
+    assert time.monotonic() - started < 30
+    assert result.score == 0
+    assert any("time limit (3 s) was reached" in p for p in result.problems), result.problems

@@ -26,6 +26,7 @@ from __future__ import annotations
 import course.grading.fastimport  # noqa: F401 - before nbformat: see that module
 # isort: on
 
+import contextlib
 import csv
 import json
 import multiprocessing
@@ -36,7 +37,8 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -380,6 +382,9 @@ def _grade_class(
         results.append(graded)
         if bar is not None:
             bar.update(1)
+        mine = [g for g in results if g.student == sub.student]
+        if len(mine) == len(by_student[sub.student]):  # that student is done: on disk now
+            write_student_record(root, assignment, sub.student, mine)
 
     def failed(sub: Submission, why: str) -> GradedNotebook:
         return GradedNotebook(sub.student, sub.notebook, 0.0, 0.0, 0.0, [], [why])
@@ -388,22 +393,31 @@ def _grade_class(
     for sub in subs:
         by_student.setdefault(sub.student, []).append(sub)
     broken: list[Submission] = []  # graded again one at a time: one killer hurts only itself
+    # No student may hold a grading process longer than its notebooks' time limits allow (the
+    # judge stops each notebook at total_seconds; this is the backstop if it cannot)
+    stall = max(len(g) for g in by_student.values()) * (limits.total_seconds + 60) + 120
     with pool:
         futures = {
             pool.submit(_grade_student, str(root), group, launcher, limits, hidden_feedback): group
             for group in by_student.values()
         }
-        for future in as_completed(futures):
-            group = futures[future]
-            try:
-                graded_group = future.result()
-            except BrokenProcessPool:
-                broken.extend(group)
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=stall, return_when=FIRST_COMPLETED)
+            if not done:  # nothing finished for too long: stop the pool, grade the rest alone
+                _kill_pool(pool)
                 continue
-            except Exception as exc:  # noqa: BLE001 - e.g. a pool process killed from outside
-                graded_group = [failed(sub, f"grading failed: {exc!r}") for sub in group]
-            for sub, graded in zip(group, graded_group, strict=True):
-                finish(sub, graded)
+            for future in done:
+                group = futures[future]
+                try:
+                    graded_group = future.result()
+                except BrokenProcessPool:
+                    broken.extend(group)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - e.g. a pool process killed from outside
+                    graded_group = [failed(sub, f"grading failed: {exc!r}") for sub in group]
+                for sub, graded in zip(group, graded_group, strict=True):
+                    finish(sub, graded)
     alone = None
     try:
         for sub in sorted(broken, key=subs.index):
@@ -411,12 +425,16 @@ def _grade_class(
             try:
                 graded = alone.submit(
                     _grade_one, str(root), sub, launcher, limits, hidden_feedback
-                ).result()
-            except BrokenProcessPool:
+                ).result(timeout=limits.total_seconds + 120)
+            except (BrokenProcessPool, FutureTimeout) as exc:
+                _kill_pool(alone)
                 alone.shutdown(wait=False)
                 alone = None
                 graded = failed(
-                    sub, "the grading process was killed while this notebook was graded; scored 0"
+                    sub,
+                    "the grading process "
+                    + ("stalled" if isinstance(exc, FutureTimeout) else "was killed")
+                    + " while this notebook was graded; scored 0",
                 )
             except Exception as exc:  # noqa: BLE001
                 graded = failed(sub, f"grading failed: {exc!r}")
@@ -444,25 +462,43 @@ def records_dir(root: Path, assignment: str) -> Path:
     return Path(root) / "grading" / assignment
 
 
+def write_student_record(
+    root: Path, assignment: str, student: str, graded: list[GradedNotebook]
+) -> Path:
+    """Write ``grading/<assignment>/<student>.json`` (every notebook's cells, problems)."""
+    folder = records_dir(root, assignment)
+    folder.mkdir(parents=True, exist_ok=True)
+    graded = sorted(graded, key=lambda g: g.notebook)
+    record = {
+        "student": student,
+        "assignment": assignment,
+        "score": sum(g.score for g in graded),
+        "max_score": sum(g.max_score for g in graded),
+        "notebooks": [
+            {**asdict(g), "stopped": g.stopped, "seconds": round(g.seconds, 2)} for g in graded
+        ],
+    }
+    path = folder / f"{student}.json"
+    path.write_text(json.dumps(record, indent=1) + "\n")
+    return path
+
+
 def write_records(root: Path, assignment: str, results: list[GradedNotebook]) -> Path:
     """Write one JSON record per student and the summary CSV; return the CSV's path."""
     folder = records_dir(root, assignment)
-    folder.mkdir(parents=True, exist_ok=True)
     by_student: dict[str, list[GradedNotebook]] = {}
     for graded in results:
         by_student.setdefault(graded.student, []).append(graded)
     for student, graded in by_student.items():
-        record = {
-            "student": student,
-            "assignment": assignment,
-            "score": sum(g.score for g in graded),
-            "max_score": sum(g.max_score for g in graded),
-            "notebooks": [
-                {**asdict(g), "stopped": g.stopped, "seconds": round(g.seconds, 2)} for g in graded
-            ],
-        }
-        (folder / f"{student}.json").write_text(json.dumps(record, indent=1) + "\n")
+        write_student_record(root, assignment, student, graded)
     return write_summary(folder / "summary.csv", _merge_summary(folder / "summary.csv", results))
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL the pool's processes: their tasks then fail with BrokenProcessPool."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def _merge_summary(path: Path, results: list[GradedNotebook]) -> list[dict]:

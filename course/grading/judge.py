@@ -95,6 +95,9 @@ __all__ = [
 ]
 
 HIDDEN_FAILED = "hidden tests failed"
+#: seconds past a notebook's ``total_seconds`` after which its learner processes are stopped
+#: whatever the judge is doing (every wait of the judge's own is shorter than the limit)
+WATCHDOG_GRACE = 5.0
 _STARVED_PROBLEM = (
     "the learner's process could not serve the grader (its processes held the process limit); "
     "a fresh process was started"
@@ -1117,6 +1120,22 @@ def _grade_notebook(
 
     wanted = set(tests) if tests is not None else None
     hidden_ran = False  # a hidden test has called the learner's code
+
+    def expire() -> None:
+        """The notebook's time is up whatever the judge is doing: stop its learner processes."""
+        problems.append(f"the notebook's time limit ({limits.total_seconds:g} s) was reached")
+        for w in list(started_workers):
+            w.endpoint.timed_out = True
+            w.endpoint.close()  # every pending request fails now
+        if sandbox is not None:
+            sandbox.close()  # the next notebook of this student gets a new one
+        for w in list(started_workers):
+            with contextlib.suppress(Exception):
+                w.launcher.stop(w.proc)
+
+    watchdog = threading.Timer(max(0.0, remaining()) + WATCHDOG_GRACE, expire)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         for cell in nb.cells:
             if wanted is not None and not wanted:
@@ -1316,6 +1335,7 @@ def _grade_notebook(
             results.append(CellResult(gid, points, max_points, status, message, hidden))
             hidden_ran = hidden_ran or hidden
     finally:
+        watchdog.cancel()
         if worker is not None:
             worker.stop()
     problems = list(dict.fromkeys(problems))  # the same trouble once, in order
