@@ -375,3 +375,23 @@ def test_launchers_can_be_sent_to_a_process_pool():
     for launcher in (BwrapLauncher(), UnsandboxedLauncher("why")):
         copy = pickle.loads(pickle.dumps(launcher))
         assert copy.name == launcher.name
+
+
+@needs_bwrap
+def test_the_sandbox_gets_none_of_the_graders_environment(workdir: Path, monkeypatch):
+    monkeypatch.setenv("COURSE_ORACLE_DIR", "/root/secret-run-folder")
+    monkeypatch.setenv("PGPASSWORD", "hunter2")
+    report, proc = run(
+        """
+        import json, os
+        print(json.dumps(sorted(os.environ)))
+        """,
+        workdir,
+    )
+    assert report is not None, stderr_text(proc)
+    assert not [k for k in report if k.startswith("COURSE_") or k.startswith("PG")], report
+    assert set(report) <= {
+        "PATH", "HOME", "TMPDIR", "LANG", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE",
+        "PYTHONNOUSERSITE", "MPLCONFIGDIR", "MPLBACKEND", "IPYTHONDIR", "PYTHONHASHSEED",
+        "PYTHONUNBUFFERED", "LC_CTYPE", "PWD",
+    }, report  # fmt: skip

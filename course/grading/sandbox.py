@@ -404,9 +404,11 @@ class BwrapLauncher:
             "MPLBACKEND": "Agg",
             "IPYTHONDIR": "/tmp/ipython",
         }
-        for key, value in os.environ.items():  # the grader's own settings for the worker
-            if key.startswith("COURSE_") or key in ("PYTHONHASHSEED", "PYTHONUNBUFFERED"):
-                env[key] = value
+        # nothing of the grader's environment but what makes Python behave the same: its
+        # COURSE_* settings (the run's oracle folder, say) are the judge's, not the learner's
+        for key in ("PYTHONHASHSEED", "PYTHONUNBUFFERED"):
+            if key in os.environ:
+                env[key] = os.environ[key]
         cmd.append("--clearenv")
         for key, value in sorted(env.items()):
             cmd += ["--setenv", key, value]
