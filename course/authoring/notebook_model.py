@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import nbformat
 from nbformat import NotebookNode
+
+from course.grading.cells import (
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    is_answer,
+    is_test,
+    nbgrader_meta,
+    read,
+    region_lines,
+)
 
 __all__ = [
     "HIDDEN_BEGIN",
+    "HIDDEN_END",
     "SOLUTION_BEGIN",
+    "SOLUTION_END",
     "Exercise",
     "cell_label",
     "exercises",
@@ -22,32 +33,7 @@ __all__ = [
     "region_lines",
 ]
 
-SOLUTION_BEGIN = "### BEGIN SOLUTION"
-SOLUTION_END = "### END SOLUTION"
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
-
-
-def read(path: Path) -> NotebookNode:
-    """Read a notebook (nbformat 4)."""
-    return nbformat.read(str(path), as_version=4)
-
-
-def nbgrader_meta(cell: NotebookNode) -> dict:
-    """The cell's nbgrader metadata, or an empty dict."""
-    return dict(cell.get("metadata", {}).get("nbgrader", {}))
-
-
-def is_answer(cell: NotebookNode) -> bool:
-    """An autograded answer: a code cell the learner fills in (solution, not graded itself)."""
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and bool(meta.get("solution")) and not meta.get("grade")
-
-
-def is_test(cell: NotebookNode) -> bool:
-    """An autograder test cell: a graded, locked code cell with points."""
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+# The cell model lives in course.grading.cells (grading never imports authoring).
 
 
 def cell_label(cell: NotebookNode, index: int) -> str:
@@ -82,24 +68,3 @@ def exercises(nb: NotebookNode) -> list[Exercise]:
             ex.points += float(meta.get("points", 0))
             ex.has_hidden = ex.has_hidden or HIDDEN_BEGIN in cell.source
     return found
-
-
-def region_lines(nb: NotebookNode, begin: str, end: str, min_length: int = 13) -> list[str]:
-    """Lines (stripped, spaces folded) inside ``begin``/``end`` markers that say something:
-    longer than ``min_length``, not comments, and not also written outside any region (a line
-    the learner sees anyway is no secret)."""
-    inside_lines: list[str] = []
-    outside: set[str] = set()
-    for cell in nb.cells:
-        region = None
-        for raw in cell.source.splitlines():
-            line = re.sub(r"\s+", " ", raw.strip())
-            if SOLUTION_BEGIN in raw or HIDDEN_BEGIN in raw:
-                region = SOLUTION_BEGIN if SOLUTION_BEGIN in raw else HIDDEN_BEGIN
-            elif SOLUTION_END in raw or HIDDEN_END in raw:
-                region = None
-            elif region is None:
-                outside.add(line)
-            elif region == begin and len(line) >= min_length and not line.startswith("#"):
-                inside_lines.append(line)
-    return [line for line in inside_lines if line not in outside]

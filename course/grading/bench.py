@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 
 from course.authoring.mutants import all_mutants, merge_into
-from course.authoring.notebook_model import is_answer, read
 from course.authoring.release import venv_env
+from course.grading.cells import is_answer, read
 from course.grading.classroom import GradebookRecorder, grade_class, prestart
 from course.grading.limits import Limits
 from course.learner.paths import repo_root

@@ -13,7 +13,7 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from course.authoring.notebook_model import HIDDEN_BEGIN
+from course.grading.cells import HIDDEN_BEGIN
 
 __all__ = ["ScrubHiddenTests", "HIDDEN_STDERR_NOTE"]
 

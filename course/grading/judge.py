@@ -55,14 +55,20 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
 
-from course.authoring.notebook_model import (
+from course.grading import oracle
+from course.grading.cells import (
     HIDDEN_BEGIN,
     HIDDEN_END,
     SOLUTION_BEGIN,
     SOLUTION_END,
+    CellKind,
+    is_learner_code,
+    is_test,
+    kind,
+    nbgrader_meta,
     region_lines,
+    source_text,
 )
-from course.grading import oracle
 from course.grading.codec import CodecError
 from course.grading.files import FileBroker, release_into
 from course.grading.limits import Launcher, Limits, NoSandbox
@@ -143,31 +149,9 @@ class NotebookResult:
 # --------------------------------------------------------------------------- notebook model
 
 
-def _meta(cell: Any) -> dict:
-    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-    nb = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-    return nb if isinstance(nb, dict) else {}
-
-
-def _kind(cell: Any) -> str:
-    """'test', 'answer', 'locked' (a locked code cell), 'markdown' or 'plain'."""
-    meta = _meta(cell)
-    if cell.get("cell_type") != "code":
-        return "markdown"
-    if meta.get("grade") and not meta.get("solution"):
-        return "test"
-    if meta.get("solution"):
-        return "answer"
-    if meta.get("locked"):
-        return "locked"
-    return "plain"
-
-
-def _source(cell: Any) -> str:
-    source = cell.get("source", "")
-    if isinstance(source, list):
-        source = "".join(str(s) for s in source)
-    return source if isinstance(source, str) else ""
+_meta = nbgrader_meta
+_source = source_text
+_ANSWERS = (CellKind.ANSWER, CellKind.MANUAL, CellKind.WRITTEN)  # the learner writes these
 
 
 def blank_answer(source: str) -> str:
@@ -198,7 +182,7 @@ def merge_submission(source: NotebookNode, submission: Any) -> tuple[NotebookNod
     for cell in source.cells:
         gid = _meta(cell).get("grade_id")
         if isinstance(gid, str):
-            src_ids[gid] = _kind(cell) if cell.cell_type == "code" else "markdown"
+            src_ids[gid] = kind(cell)
     answers: dict[str, str] = {}
     extra: dict[str | None, list[NotebookNode]] = {}
     anchor: str | None = None
@@ -212,7 +196,7 @@ def merge_submission(source: NotebookNode, submission: Any) -> tuple[NotebookNod
         meta = _meta(cell)
         gid = meta.get("grade_id")
         if isinstance(gid, str) and gid in src_ids:
-            if src_ids[gid] == "answer" or (src_ids[gid] == "markdown" and meta.get("solution")):
+            if src_ids[gid] in _ANSWERS:
                 if gid in answers:
                     problems.append(f"answer cell {gid!r} appears twice; the first one is graded")
                 else:
@@ -230,14 +214,14 @@ def merge_submission(source: NotebookNode, submission: Any) -> tuple[NotebookNod
                 "have; ignored"
             )
             continue
-        kind = cell.get("cell_type")
-        if kind not in ("code", "markdown", "raw"):
+        cell_type = cell.get("cell_type")
+        if cell_type not in ("code", "markdown", "raw"):
             continue
         new = (
             nbformat.v4.new_code_cell(_source(cell))
-            if kind == "code"
+            if cell_type == "code"
             else nbformat.v4.new_markdown_cell(_source(cell))
-            if kind == "markdown"
+            if cell_type == "markdown"
             else nbformat.v4.new_raw_cell(_source(cell))
         )
         extra.setdefault(anchor, []).append(new)
@@ -245,9 +229,7 @@ def merge_submission(source: NotebookNode, submission: Any) -> tuple[NotebookNod
     out: list[NotebookNode] = list(extra.get(None, []))
     for cell in merged.cells:
         gid = _meta(cell).get("grade_id")
-        if _kind(cell) == "answer" or (
-            cell.cell_type == "markdown" and _meta(cell).get("solution")
-        ):
+        if kind(cell) in _ANSWERS:
             if gid in answers:
                 cell.source = answers[gid]
             else:
@@ -305,7 +287,7 @@ def graded_api(source: NotebookNode) -> list[str]:
     """The top-level names the source's answer cells define (functions, classes, constants)."""
     names: list[str] = []
     for cell in source.cells:
-        if _kind(cell) == "answer":
+        if is_learner_code(cell):
             tree = _parse(cell.source)
             if tree is None:
                 continue
@@ -322,7 +304,7 @@ def _judge_setup_cells(source: NotebookNode) -> set[int]:
     """Indexes of locked cells whose names the test cells use (the judge runs those itself)."""
     used: set[str] = set()
     for cell in source.cells:
-        if _kind(cell) == "test":
+        if is_test(cell):
             tree = _parse(cell.source)
             if tree is not None:
                 used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
@@ -333,7 +315,7 @@ def _judge_setup_cells(source: NotebookNode) -> set[int]:
                 }
     chosen = set()
     for index, cell in enumerate(source.cells):
-        if _kind(cell) == "locked":
+        if kind(cell) is CellKind.LOCKED:
             tree = _parse(cell.source)
             if tree is not None and _bound_names(tree) & used:
                 chosen.add(index)
@@ -1142,14 +1124,14 @@ def _grade_notebook(
                 break  # every requested test cell has run
             if cell.cell_type != "code":
                 continue
-            kind = _kind(cell)
-            if kind == "test" and wanted is not None:
+            what = kind(cell)
+            if what is CellKind.TEST and wanted is not None:
                 gid = str(_meta(cell).get("grade_id"))
                 if gid not in wanted:
                     continue
                 wanted.discard(gid)
-            if kind != "test":
-                if cell.source in judge_locked_sources and kind == "locked":
+            if what is not CellKind.TEST:
+                if cell.source in judge_locked_sources and what is CellKind.LOCKED:
                     ns = dict(setup_ns)
                     try:
                         ns.update(fetch_api(ensure_worker()))  # may replace a starved worker

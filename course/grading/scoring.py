@@ -24,7 +24,7 @@ from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
 from traitlets.config import Config
 
-from course.authoring.notebook_model import is_test, nbgrader_meta
+from course.grading.cells import is_test, nbgrader_meta
 
 __all__ = ["execute", "score_cells", "run_and_score", "CELL_TIMEOUT", "STARTUP_TIMEOUT"]
 

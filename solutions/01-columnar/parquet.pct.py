@@ -45,10 +45,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
-from course.learner.files import scratch_folder
 from course.columnar.layout import rows_read, write_with_layout
 from course.learner.checking import check
 from course.learner.datasets import metrics
+from course.learner.files import scratch_folder
 
 scratch = scratch_folder("parquet-assignment-")  # files you write go here (removed at kernel exit)
 

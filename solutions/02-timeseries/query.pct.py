@@ -49,8 +49,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
-from course.learner.files import collect, lend, scratch_folder
 from course.learner.checking import check, check_raises
+from course.learner.files import collect, lend, scratch_folder
 from course.timeseries import day_of
 
 TAG = pa.dictionary(pa.int32(), pa.string())  # the type of a tag column
@@ -690,9 +690,9 @@ for _trial in range(8):
         _catalog.append({"file": f"p{_k:02d}.parquet", "min_time": pc.min(_ts).as_py(),
                          "max_time": pc.max(_ts).as_py(), "rows": _tab.num_rows})
     _max = int(_rng.choice([1, 7, 50, 1000]))
-    _lent = lend(_folder)
-    _new = compact([dict(e) for e in _catalog], _lent, _max)
-    _back = collect(_lent)
+    _given = lend(_folder)
+    _new = compact([dict(e) for e in _catalog], _given, _max)
+    _back = collect(_given)
     # The oracle: the old rows, grouped by day and sorted in plain Python.
     _days = {}
     for _r in _all:

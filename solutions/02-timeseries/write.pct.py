@@ -50,8 +50,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import course
-from course.learner.files import collect, lend, scratch_folder
 from course.learner.checking import check, check_raises
+from course.learner.files import collect, lend, scratch_folder
 from course.timeseries import day_of, format_line, line_protocol_cases
 
 scratch = scratch_folder("timeseries-assignment-")  # files you write go here (removed at exit)
