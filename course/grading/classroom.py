@@ -2,10 +2,12 @@
 
 :func:`grade_class` finds ``submitted/<student>/<assignment>/<notebook>.ipynb`` in an nbgrader
 course (source notebooks in ``solutions/<assignment>/``), grades each notebook with
-:func:`course.grading.judge.grade_notebook` in a pool of ``jobs`` judge processes (forked from a
-server that imported the heavy libraries once), each submission's code in its own sandbox (a
-student's notebooks one after another, in one sandbox whose zygote forks a fresh worker per
-notebook: see :mod:`course.grading.zygote`), and writes:
+:func:`course.grading.judge.grade_notebook` in ``jobs`` judge processes (each imported the grader's
+libraries once; the driver speaks to them in JSON lines and unpickles nothing they send: see
+:mod:`course.grading.pool`), each submission's code in its own sandbox (a student's notebooks
+one after another, in one sandbox whose zygote forks a fresh worker per notebook: see
+:mod:`course.grading.zygote`), and writes (names and paths always from the driver's own list of
+submissions, never from a judge process):
 
 - ``autograded/<student>/<assignment>/<notebook>.ipynb``: the autograded notebook;
 - ``grading/<assignment>/<student>.json``: the per-student record: every notebook's score, the
@@ -26,10 +28,8 @@ from __future__ import annotations
 import course.grading.fastimport  # noqa: F401 - before nbformat: see that module
 # isort: on
 
-import contextlib
 import csv
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -37,9 +37,6 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,8 +182,10 @@ def _grade_one(
     limits: Limits,
     hidden_feedback: str,
     work: tuple[Path, Any] | None = None,
-) -> GradedNotebook:
-    """Grade one notebook (runs in a pool process); never raises for the submission's sake.
+) -> tuple[GradedNotebook, str]:
+    """Grade one notebook (in a judge process); never raises for the submission's sake.
+
+    Returns the result and the autograded notebook's text, which the class driver writes.
 
     ``work``: the submission's folder and sandbox, shared with its other notebooks (see
     :func:`_grade_student`); by default the notebook gets a scratch folder and workers of its own.
@@ -217,11 +216,9 @@ def _grade_one(
                 hidden_feedback=hidden_feedback,
                 sandbox=sandbox,
             )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(result.notebook, str(out))
         problems += [p for p in result.problems if p not in problems]
         cells = [asdict(c) for c in result.cells]
-        return GradedNotebook(
+        graded = GradedNotebook(
             sub.student,
             sub.notebook,
             result.score,
@@ -231,17 +228,18 @@ def _grade_one(
             problems,
             str(out),
         )
+        return graded, nbformat.writes(result.notebook)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
         problems.append(f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
         traceback.print_exc()
         return GradedNotebook(
             sub.student, sub.notebook, 0.0, 0.0, time.monotonic() - started, [], problems
-        )
+        ), ""
 
 
 def _grade_student(
     root: str, subs: list[Submission], launcher_name: str, limits: Limits, hidden_feedback: str
-) -> list[GradedNotebook]:
+) -> list[tuple[GradedNotebook, str]]:
     """Grade one student's notebooks, one after another, in one sandbox (runs in a pool process).
 
     Under bubblewrap the sandbox runs a zygote that imported the libraries once and forks a fresh
@@ -265,13 +263,8 @@ def _grade_student(
             ]
 
 
-def _warm(shared: str | None = None) -> None:
-    from course.grading.oracle import SHARED
-
-    if shared:
-        os.environ[SHARED] = shared  # this run's `once` values (course.grading.oracle.share)
-    else:
-        os.environ.pop(SHARED, None)
+def warm() -> None:
+    """Import the grader's libraries (a judge process does it once, before its first task)."""
     for name in PRELOAD:
         try:
             __import__(name)
@@ -279,30 +272,44 @@ def _warm(shared: str | None = None) -> None:
             pass
 
 
-def _pool(jobs: int, shared: str | None = None) -> ProcessPoolExecutor:
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-    except ValueError:  # no fork server on this platform
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_warm, initargs=(shared,)
-    )
+def handle_task(task: dict) -> dict:
+    """Grade one task of the class driver (in a judge process; see :mod:`course.grading.pool`)."""
+    subs = [
+        Submission(s["student"], s["assignment"], s["notebook"],
+                   Path(s["path"]) if s["path"] else None, s["problem"])
+        for s in task["subs"]
+    ]  # fmt: skip
+    limits = Limits(**task["limits"])
+    args = (task["root"], task["launcher"], limits, task["hidden_feedback"])
+    if task.get("alone"):
+        done = [_grade_one(task["root"], sub, *args[1:]) for sub in subs]
+    else:
+        done = _grade_student(task["root"], subs, *args[1:])
+    return {"results": [{"graded": asdict(g), "notebook": text} for g, text in done]}
 
 
-_early: list[tuple[int, ProcessPoolExecutor, str]] = []  # started by prestart()
+_early: list[tuple[int, Any, str]] = []  # started by prestart()
+
+
+def _new_pool(jobs: int) -> tuple[Any, str]:
+    """``jobs`` judge processes and the run's private folder of shared oracle values."""
+    from course.grading.oracle import SHARED
+    from course.grading.pool import JudgePool
+
+    folder = tempfile.mkdtemp(prefix="course-oracles-")  # 0700: see course.grading.oracle
+    env = dict(os.environ)
+    env[SHARED] = folder
+    return JudgePool(jobs, env), folder
 
 
 def prestart(jobs: int | None = None) -> None:
     """Start the grading processes now; the next :func:`grade_class` with as many jobs uses them.
 
-    Their start (a fork server importing the grader's libraries: about a second on one core)
-    then overlaps with what the caller does first, such as opening the gradebook.
+    Their start (each imports the grader's libraries: about a second on one core) then overlaps
+    with what the caller does first, such as opening the gradebook.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
-    folder = tempfile.mkdtemp(prefix="course-oracles-")
-    pool = _pool(jobs, folder)
-    pool.submit(int)  # starts the fork server and a first process
+    pool, folder = _new_pool(jobs)
     _early.append((jobs, pool, folder))
 
 
@@ -310,18 +317,17 @@ def _drop_early() -> None:
     """Stop prestarted pools nobody took (grading stopped before it began)."""
     while _early:
         _jobs, pool, folder = _early.pop()
-        pool.shutdown(cancel_futures=True)
+        pool.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _take_pool(jobs: int) -> tuple[ProcessPoolExecutor, str]:
+def _take_pool(jobs: int) -> tuple[Any, str]:
     """A prestarted pool of ``jobs`` processes and its shared-oracle folder, or a new one."""
     for index, (count, pool, folder) in enumerate(_early):
         if count == jobs:
             del _early[index]
             return pool, folder
-    folder = tempfile.mkdtemp(prefix="course-oracles-")  # see course.grading.oracle.share
-    return _pool(jobs, folder), folder
+    return _new_pool(jobs)
 
 
 def grade_class(
@@ -342,17 +348,15 @@ def grade_class(
     pool, shared = _take_pool(max(1, jobs or os.cpu_count() or 1))
     try:
         return _grade_class(
-            pool, shared, root, assignment, students, launcher, limits, hidden_feedback, progress,
-            record,
-        )  # fmt: skip
+            pool, root, assignment, students, launcher, limits, hidden_feedback, progress, record
+        )
     finally:
-        pool.shutdown(cancel_futures=True)
+        pool.close()
         shutil.rmtree(shared, ignore_errors=True)
 
 
 def _grade_class(
-    pool: ProcessPoolExecutor,
-    shared: str,
+    pool: Any,
     root: Path,
     assignment: str,
     students: Iterable[str] | None,
@@ -362,7 +366,9 @@ def _grade_class(
     progress: bool,
     record: Callable[[Submission, GradedNotebook], None] | None,
 ) -> list[GradedNotebook]:
-    """``grade_class``'s body, with its pool of grading processes."""
+    """``grade_class``'s body, with its judge processes (:class:`course.grading.pool.JudgePool`)."""
+    from course.grading.pool import Task
+
     subs = find_submissions(root, assignment, students)
     results: list[GradedNotebook] = []
     if not subs:
@@ -372,6 +378,9 @@ def _grade_class(
         from tqdm import tqdm
 
         bar = tqdm(total=len(subs), desc=f"grading {assignment}", unit="nb", file=sys.stderr)
+    by_student: dict[str, list[Submission]] = {}
+    for sub in subs:
+        by_student.setdefault(sub.student, []).append(sub)
 
     def finish(sub: Submission, graded: GradedNotebook) -> None:
         if record is not None:
@@ -386,62 +395,37 @@ def _grade_class(
         if len(mine) == len(by_student[sub.student]):  # that student is done: on disk now
             write_student_record(root, assignment, sub.student, mine)
 
-    def failed(sub: Submission, why: str) -> GradedNotebook:
-        return GradedNotebook(sub.student, sub.notebook, 0.0, 0.0, 0.0, [], [why])
-
-    by_student: dict[str, list[Submission]] = {}
-    for sub in subs:
-        by_student.setdefault(sub.student, []).append(sub)
-    broken: list[Submission] = []  # graded again one at a time: one killer hurts only itself
-    # No student may hold a grading process longer than its notebooks' time limits allow (the
-    # judge stops each notebook at total_seconds; this is the backstop if it cannot)
-    stall = max(len(g) for g in by_student.values()) * (limits.total_seconds + 60) + 120
-    with pool:
-        futures = {
-            pool.submit(_grade_student, str(root), group, launcher, limits, hidden_feedback): group
-            for group in by_student.values()
+    def task(group: list[Submission], alone: bool) -> Task:
+        # no notebook may hold a judge process longer than its limits allow (the judge stops
+        # each one at total_seconds; this is the backstop if it cannot), plus start-up
+        payload = {
+            "root": str(root),
+            "subs": [{**asdict(s), "path": str(s.path) if s.path else None} for s in group],
+            "launcher": launcher,
+            "limits": asdict(limits),
+            "hidden_feedback": hidden_feedback,
+            "alone": alone,
+            "group": [subs.index(s) for s in group],
         }
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=stall, return_when=FIRST_COMPLETED)
-            if not done:  # nothing finished for too long: stop the pool, grade the rest alone
-                _kill_pool(pool)
-                continue
-            for future in done:
-                group = futures[future]
-                try:
-                    graded_group = future.result()
-                except BrokenProcessPool:
-                    broken.extend(group)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - e.g. a pool process killed from outside
-                    graded_group = [failed(sub, f"grading failed: {exc!r}") for sub in group]
-                for sub, graded in zip(group, graded_group, strict=True):
-                    finish(sub, graded)
-    alone = None
-    try:
-        for sub in sorted(broken, key=subs.index):
-            alone = alone or _pool(1, shared)
-            try:
-                graded = alone.submit(
-                    _grade_one, str(root), sub, launcher, limits, hidden_feedback
-                ).result(timeout=limits.total_seconds + 120)
-            except (BrokenProcessPool, FutureTimeout) as exc:
-                _kill_pool(alone)
-                alone.shutdown(wait=False)
-                alone = None
-                graded = failed(
-                    sub,
-                    "the grading process "
-                    + ("stalled" if isinstance(exc, FutureTimeout) else "was killed")
-                    + " while this notebook was graded; scored 0",
-                )
-            except Exception as exc:  # noqa: BLE001
-                graded = failed(sub, f"grading failed: {exc!r}")
+        return Task(payload, len(group) * (limits.total_seconds + 60) + 120, alone=alone)
+
+    def done(t: Task, answer: Any) -> None:
+        group = [subs[i] for i in t.payload["group"]]
+        for sub, graded in zip(group, _answers(root, group, answer), strict=True):
             finish(sub, graded)
+
+    def split(t: Task, why: str) -> list[Task]:
+        return [task([subs[i]], True) for i in t.payload["group"]]
+
+    def failed(t: Task, why: str) -> None:
+        for i in t.payload["group"]:
+            sub = subs[i]
+            finish(sub, GradedNotebook(sub.student, sub.notebook, 0.0, 0.0, 0.0, [],
+                                       [f"{why}; scored 0"]))  # fmt: skip
+
+    try:
+        pool.run([task(group, False) for group in by_student.values()], done, split, failed)
     finally:
-        if alone is not None:
-            alone.shutdown()
         close = getattr(record, "close", None)
         if callable(close):
             close()
@@ -450,6 +434,65 @@ def _grade_class(
     results.sort(key=lambda g: (g.student, g.notebook))
     write_records(root, assignment, results)
     return results
+
+
+def _answers(root: Path, group: list[Submission], answer: Any) -> list[GradedNotebook]:
+    """The judge process's answer for ``group``, checked: values only, never its names.
+
+    Student and notebook names, and where the autograded notebook goes, come from the driver's
+    own submissions; from the answer only scores, cells, problems and the notebook's text (which
+    must read as a notebook) are taken. A malformed answer scores the group 0, with why.
+    """
+    items = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(items, list) or len(items) != len(group):
+        why = answer.get("error") if isinstance(answer, dict) else None
+        why = f"the grader failed: {str(why)[:500]}" if why else "the grader's answer is malformed"
+        return [GradedNotebook(s.student, s.notebook, 0.0, 0.0, 0.0, [], [why]) for s in group]
+    out = []
+    for sub, item in zip(group, items, strict=True):
+        try:
+            g = item["graded"]
+            graded = GradedNotebook(
+                sub.student,
+                sub.notebook,
+                _number(g["score"]),
+                _number(g["max_score"]),
+                _number(g["seconds"]),
+                [_cell_record(c) for c in g["cells"]],
+                [str(p) for p in g["problems"]],
+            )
+            text = item["notebook"]
+            if isinstance(text, str) and text:
+                nb = nbformat.reads(text, as_version=4)
+                path = Path(root) / "autograded" / sub.student / sub.assignment / sub.notebook
+                path.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, str(path))
+                graded.autograded = str(path)
+        except Exception as exc:  # noqa: BLE001 - a malformed answer costs that notebook
+            graded = GradedNotebook(
+                sub.student, sub.notebook, 0.0, 0.0, 0.0, [],
+                [f"the grader's answer for this notebook is malformed ({type(exc).__name__})"],
+            )  # fmt: skip
+        out.append(graded)
+    return out
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"not a number: {type(value).__name__}")
+    return float(value)
+
+
+def _cell_record(cell: Any) -> dict:
+    """One test cell's record from a judge process's answer, with the judge's own fields only."""
+    return {
+        "grade_id": str(cell["grade_id"]),
+        "points": _number(cell["points"]),
+        "max_points": _number(cell["max_points"]),
+        "status": str(cell["status"]),
+        "message": str(cell["message"]),
+        "hidden": bool(cell["hidden"]),
+    }
 
 
 # ------------------------------------------------------------------------------- gradebook
@@ -492,13 +535,6 @@ def write_records(root: Path, assignment: str, results: list[GradedNotebook]) ->
     for student, graded in by_student.items():
         write_student_record(root, assignment, student, graded)
     return write_summary(folder / "summary.csv", _merge_summary(folder / "summary.csv", results))
-
-
-def _kill_pool(pool: ProcessPoolExecutor) -> None:
-    """SIGKILL the pool's processes: their tasks then fail with BrokenProcessPool."""
-    for proc in list(getattr(pool, "_processes", {}).values()):
-        with contextlib.suppress(Exception):
-            proc.kill()
 
 
 def _merge_summary(path: Path, results: list[GradedNotebook]) -> list[dict]:

@@ -1,0 +1,65 @@
+"""Judge processes in JSON lines: deadlines, crashes and malformed answers cost only their task."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from course.grading.pool import JudgePool, Task
+
+HANDLER = "tests.pool_handlers:handle"
+
+
+def _run(tasks, jobs=2):
+    done, failed, split = [], [], []
+
+    def on_split(task, why):
+        split.append((task.payload, why))
+        return [Task(task.payload, task.deadline, alone=True)]
+
+    with JudgePool(jobs, handler=HANDLER) as pool:
+        pool.run(
+            tasks,
+            lambda t, answer: done.append((t.payload, answer)),
+            on_split,
+            lambda t, why: failed.append((t.payload, why)),
+        )
+    return done, split, failed
+
+
+def test_answers_come_back_as_json_and_processes_are_reused():
+    done, split, failed = _run([Task({"do": "echo", "value": [i, "x"]}, 30) for i in range(6)])
+    assert sorted(a["echo"][0] for _, a in done) == list(range(6))
+    assert len({a["pid"] for _, a in done}) <= 2 and not split and not failed
+
+
+def test_a_stalled_or_dying_process_costs_its_task_only():
+    started = time.monotonic()
+    tasks = [
+        Task({"do": "sleep"}, 2),
+        Task({"do": "exit"}, 30),
+        Task({"do": "echo", "value": 1}, 30),
+        Task({"do": "print"}, 30),
+    ]
+    done, split, failed = _run(tasks)
+    assert time.monotonic() - started < 20
+    assert sorted(p["do"] for p, _ in done) == ["echo", "print"]
+    reasons = {p["do"]: why for p, why in failed}
+    assert "stalled" in reasons["sleep"] and "ended (exit status 3)" in reasons["exit"]
+    assert len(split) == 2  # each tried once more, alone, before it failed
+
+
+def test_an_answer_that_is_not_json_is_never_unpickled(tmp_path):
+    done, split, failed = _run([Task({"do": "garbage"}, 30)], jobs=1)
+    assert not done and "not JSON" in failed[0][1]
+
+
+def test_a_grader_bug_is_an_answer_not_a_crash():
+    done, split, failed = _run([Task({"do": "raise"}, 30)], jobs=1)
+    assert done[0][1] == {"error": "ValueError: a grader bug"} and not failed
+
+
+def test_a_pool_needs_a_process():
+    with pytest.raises(ValueError, match="at least one"):
+        JudgePool(0)
