@@ -6,6 +6,7 @@ It reports, naming the notebook and the cell:
   hidden-test region in a cell that is not an nbgrader test cell;
 - a graded answer cell without any hidden test after it;
 - a graded answer cell with fewer than ``MIN_MUTANTS`` mutants, or a mutant naming an unknown cell;
+- a mutant or alternative whose edits do not apply to its answer cell (each must match once);
 - a notebook whose paired ``.pct.py`` script says something else (edit one, run ``make sync``).
 """
 
@@ -14,7 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.authoring.mutants_file import MUTANTS_FILE, MutantFileError, parse_mutants
+from course.authoring.mutants_file import (
+    MUTANTS_FILE,
+    Mutant,
+    MutantFileError,
+    apply_edits,
+    parse_mutants,
+    strip_solution_markers,
+)
 from course.authoring.notebook_model import (
     HIDDEN_BEGIN,
     SOLUTION_BEGIN,
@@ -139,10 +147,42 @@ def _pairing(path: Path, rel: str, nb) -> list[Problem]:
     return []
 
 
+def _edits_apply(
+    root: Path, mutant: Mutant, answer_sources: dict[tuple[str, str, str], str]
+) -> list[Problem]:
+    """A problem for each mutant whose edits do not apply to its answer cell (none if they do,
+    or if it has no edits, or if its cell is unknown: that is reported already)."""
+    if not mutant.edits:
+        return []
+    sources = [
+        source
+        for (assignment, notebook, cell), source in answer_sources.items()
+        if assignment == mutant.assignment
+        and cell == mutant.cell
+        and mutant.notebook in (None, notebook)
+    ]
+    if len(sources) != 1:
+        return []
+    try:
+        apply_edits(strip_solution_markers(sources[0]), mutant)
+    except MutantFileError as exc:
+        return [Problem(f"{_relative(root, exc.path)}:{exc.line}", exc.message)]
+    return []
+
+
+def _relative(root: Path, path: str) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return path
+
+
 def check_repo(root: Path) -> list[Problem]:
     """Every problem in the repository at ``root`` (empty list: all good)."""
     problems: list[Problem] = []
     answer_cells: dict[str, set[str]] = {}
+    # (assignment, notebook file name, grade_id) -> the answer cell's source
+    answer_sources: dict[tuple[str, str, str], str] = {}
     for path in notebooks_in(root):
         rel = str(path.relative_to(root))
         try:
@@ -158,6 +198,9 @@ def check_repo(root: Path) -> list[Problem]:
             problems += _regions(rel, nb)
             assignment = path.parent.name
             answer_cells.setdefault(assignment, set()).update(ex.answer_id for ex in exercises(nb))
+            for ex in exercises(nb):
+                key = (assignment, path.name, ex.answer_id)
+                answer_sources[key] = nb.cells[ex.answer_index].source
     for assignment_dir in sorted(p for p in (root / "solutions").glob("*") if p.is_dir()):
         mutants_path = assignment_dir / MUTANTS_FILE
         counts: dict[str, int] = {}
@@ -165,7 +208,8 @@ def check_repo(root: Path) -> list[Problem]:
             try:
                 mutants = parse_mutants(mutants_path)
             except MutantFileError as exc:
-                problems.append(Problem(str(mutants_path.relative_to(root)), str(exc)))
+                where = f"{_relative(root, exc.path)}:{exc.line}"
+                problems.append(Problem(where, exc.message))
                 mutants = []
             known = answer_cells.get(assignment_dir.name, set())
             names = ", ".join(sorted(known)) or "none"
@@ -180,6 +224,7 @@ def check_repo(root: Path) -> list[Problem]:
                     )
                 if m.kind == "mutant":
                     counts[m.cell] = counts.get(m.cell, 0) + 1
+                problems += _edits_apply(root, m, answer_sources)
         for path in sorted(assignment_dir.glob("*.ipynb")):
             nb = read(path)
             rel = str(path.relative_to(root))

@@ -20,7 +20,13 @@ from typing import Any
 
 import nbformat
 
-from course.authoring.mutants_file import MUTANTS_FILE, Mutant, parse_mutants
+from course.authoring.mutants_file import (
+    MUTANTS_FILE,
+    Mutant,
+    apply_edits,
+    parse_mutants,
+    strip_solution_markers,
+)
 from course.authoring.notebook_model import exercises, read
 from course.grading.judge import grade_notebook
 
@@ -28,6 +34,8 @@ __all__ = [
     "MutantResult",
     "all_mutants",
     "grade_mutant",
+    "merge_into",
+    "mutant_cell",
     "run_mutants",
     "table",
     "solution_notebook",
@@ -125,6 +133,14 @@ def merge_into(solution: str, replacement: str) -> str:
     return "\n\n\n".join(others + parts + list(defs.values())) + "\n"
 
 
+def mutant_cell(solution: str, mutant: Mutant) -> str:
+    """The answer cell ``solution`` as ``mutant`` writes it: the SOLUTION marker lines removed,
+    its edits applied (``MutantFileError`` if one does not match exactly once), then its whole
+    definitions merged in (``merge_into``)."""
+    cell = apply_edits(strip_solution_markers(solution), mutant)
+    return merge_into(cell, mutant.source) if mutant.source else cell
+
+
 def judge_scores(
     source: Path, submission: nbformat.NotebookNode, tests: list[str] | None
 ) -> dict[str, tuple[float, float]]:
@@ -145,7 +161,8 @@ def solution_scores(path: Path, mtime: float) -> dict[str, tuple[float, float]]:
 def grade_mutant(
     root: Path, mutant: Mutant, baseline: dict[str, tuple[float, float]] | None = None
 ) -> MutantResult:
-    """Swap ``mutant`` into its answer cell and grade that exercise's test cells (judge).
+    """Swap ``mutant`` into its answer cell (``mutant_cell``) and grade that exercise's test
+    cells (judge).
 
     ``baseline``: the unchanged solution's scores, if already known (else graded here, once per
     notebook and process).
@@ -154,7 +171,7 @@ def grade_mutant(
     nb = read(path)
     (exercise,) = [ex for ex in exercises(nb) if ex.answer_id == mutant.cell]
     cell = nb.cells[exercise.answer_index]
-    cell.source = merge_into(cell.source, mutant.source)
+    cell.source = mutant_cell(cell.source, mutant)
     scores = judge_scores(path, nb, exercise.test_ids)
     points = sum(scores.get(t, (0.0, 0.0))[0] for t in exercise.test_ids)
     lost = [t for t in exercise.test_ids if t not in scores or scores[t][0] < scores[t][1]]

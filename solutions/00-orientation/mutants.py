@@ -1,30 +1,23 @@
 """Mutants for 00-orientation: plausible wrong answers, each of which must lose points.
 
-Format: see course/mutants_file.py. Each entry replaces the functions it defines in the answer
-cell and imports what it uses itself.
+Format: see course/authoring/mutants_file.py. An entry states its mistake as edits of the answer
+cell ('# - <solution line>' then '# + <new line>', each group matching exactly once) or, where the
+code really is different, as whole functions that replace the cell's functions of the same name
+(the others keep the solution's code) and import what they use themselves.
 """
 
 
 # %% mutant mean-of-valid: divides by every value, nulls included
-def mean_of_valid(values):
-    valid = [v for v in values if v is not None]
-    if not valid:
-        return None
-    return sum(valid) / len(values)
+# - return sum(valid) / len(valid)
+# + return sum(valid) / len(values)
 
 # %% mutant mean-of-valid: truthiness test drops zeros as if they were missing
-def mean_of_valid(values):
-    valid = [v for v in values if v]
-    if not valid:
-        return None
-    return sum(valid) / len(valid)
+# - valid = [v for v in values if v is not None]
+# + valid = [v for v in values if v]
 
 # %% mutant mean-of-valid: reports 0.0 when there is nothing to average
-def mean_of_valid(values):
-    valid = [v for v in values if v is not None]
-    if not valid:
-        return 0.0
-    return sum(valid) / len(valid)
+# - return None
+# + return 0.0
 
 # %% mutant mean-of-valid: statistics.mean fails on an empty selection
 def mean_of_valid(values):
@@ -65,10 +58,10 @@ def count_by_host(records):
     return counts
 
 # %% mutant bucket-start: float division truncates toward zero and loses precision
-def bucket_start(ts_ns, width_ns):
-    if width_ns <= 0:
-        raise ValueError("width must be positive")
-    return int(ts_ns / width_ns) * width_ns
+# -     raise ValueError(f"width_ns must be positive, got {width_ns}")
+# - return ts_ns - ts_ns % width_ns
+# +     raise ValueError("width must be positive")
+# + return int(ts_ns / width_ns) * width_ns
 
 # %% mutant bucket-start: math.floor on a float loses nanoseconds at today's timestamps
 def bucket_start(ts_ns, width_ns):
@@ -79,16 +72,16 @@ def bucket_start(ts_ns, width_ns):
     return math.floor(ts_ns / width_ns) * width_ns
 
 # %% mutant bucket-start: returns the end of the bucket, not its start
-def bucket_start(ts_ns, width_ns):
-    if width_ns <= 0:
-        raise ValueError("width must be positive")
-    return (ts_ns // width_ns + 1) * width_ns
+# -     raise ValueError(f"width_ns must be positive, got {width_ns}")
+# - return ts_ns - ts_ns % width_ns
+# +     raise ValueError("width must be positive")
+# + return (ts_ns // width_ns + 1) * width_ns
 
 # %% mutant bucket-start: only rejects a zero width, not a negative one
-def bucket_start(ts_ns, width_ns):
-    if width_ns == 0:
-        raise ValueError("width must not be zero")
-    return ts_ns - ts_ns % width_ns
+# - if width_ns <= 0:
+# -     raise ValueError(f"width_ns must be positive, got {width_ns}")
+# + if width_ns == 0:
+# +     raise ValueError("width must not be zero")
 
 # %% mutant rolling-mean: emits the first mean one position late
 def rolling_mean(values, window):

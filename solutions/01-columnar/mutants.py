@@ -1,38 +1,40 @@
 """Mutants for 01-columnar: plausible wrong answers, each of which must lose points.
 
-Format: see course/mutants_file.py. Each entry replaces the functions it defines in the answer
-cell (the others keep the solution's code) and imports what it uses itself; the set-up cell has
+Format: see course/authoring/mutants_file.py. An entry states its mistake as edits of the answer
+cell ('# - <solution line>' then '# + <new line>', each group matching exactly once) or, where the
+code really is different, as whole functions that replace the cell's functions of the same name
+(the others keep the solution's code) and import what they use themselves; the set-up cell has
 already imported numpy as np and pyarrow as pa.
 """
 
 
 # %% mutant rows-to-columns: indexes the record directly, failing on a missing key
-def rows_to_columns(rows, names):
-    return {name: [row[name] for row in rows] for name in names}
+# - return {name: [row.get(name) for row in rows] for name in names}
+# + return {name: [row[name] for row in rows] for name in names}
 
 
 # %% mutant rows-to-columns: fills missing values with 0 instead of a null
-def rows_to_columns(rows, names):
-    return {name: [row.get(name, 0) for row in rows] for name in names}
+# - return {name: [row.get(name) for row in rows] for name in names}
+# + return {name: [row.get(name, 0) for row in rows] for name in names}
 
 
 # %% mutant rows-to-columns: dict.fromkeys shares one list between all columns
-def rows_to_columns(rows, names):
-    columns = dict.fromkeys(names, [])
-    for row in rows:
-        for name in names:
-            columns[name].append(row.get(name))
-    return columns
+# - return {name: [row.get(name) for row in rows] for name in names}
+# + columns = dict.fromkeys(names, [])
+# + for row in rows:
+# +     for name in names:
+# +         columns[name].append(row.get(name))
+# + return columns
 
 
 # %% mutant rows-to-columns: takes the column names from the records seen, not from names
-def rows_to_columns(rows, names):
-    seen = []
-    for row in rows:
-        for key in row:
-            if key in names and key not in seen:
-                seen.append(key)
-    return {name: [row.get(name) for row in rows] for name in seen}
+# - return {name: [row.get(name) for row in rows] for name in names}
+# + seen = []
+# + for row in rows:
+# +     for key in row:
+# +         if key in names and key not in seen:
+# +             seen.append(key)
+# + return {name: [row.get(name) for row in rows] for name in seen}
 
 
 # %% mutant rows-to-columns: delegates to the library: pyarrow's Table.from_pylist does the work
@@ -47,22 +49,16 @@ def rows_to_columns(rows, names):
 
 
 # %% mutant rows-to-columns: `row.get(name) or None` turns falsy values (0, "", False) into nulls
-def rows_to_columns(rows, names):
-    return {name: [row.get(name) or None for row in rows] for name in names}
+# - return {name: [row.get(name) for row in rows] for name in names}
+# + return {name: [row.get(name) or None for row in rows] for name in names}
 
 
 # %% mutant validity-bitmap: most significant bit first
-def pack_validity(valid):
-    out = bytearray((len(valid) + 7) // 8)
-    for i, flag in enumerate(valid):
-        if flag:
-            out[i // 8] |= 1 << (7 - i % 8)
-    return bytes(out)
+# - out[i // 8] |= 1 << (i % 8)
+# + out[i // 8] |= 1 << (7 - i % 8)
 
-
-def is_valid(bitmap, offset, i):
-    bit = offset + i
-    return bool((bitmap[bit // 8] >> (7 - bit % 8)) & 1)
+# - return bool((bitmap[bit // 8] >> (bit % 8)) & 1)
+# + return bool((bitmap[bit // 8] >> (7 - bit % 8)) & 1)
 
 
 # %% mutant validity-bitmap: delegates to the library: pyarrow's boolean array already is a bitmap
@@ -73,21 +69,17 @@ def pack_validity(valid):
 
 
 # %% mutant validity-bitmap: returns the bytearray it built, not bytes
-def pack_validity(valid):
-    out = bytearray((len(valid) + 7) // 8)
-    for i, flag in enumerate(valid):
-        if flag:
-            out[i // 8] |= 1 << (i % 8)
-    return out
+# - return bytes(out)
+# + return out
 
 
 # %% mutant validity-bitmap: drops the last, partial byte (floor instead of ceiling)
-def pack_validity(valid):
-    out = bytearray(len(valid) // 8)
-    for i, flag in enumerate(valid):
-        if flag and i // 8 < len(out):
-            out[i // 8] |= 1 << (i % 8)
-    return bytes(out)
+# - out = bytearray((len(valid) + 7) // 8)
+# - for i, flag in enumerate(valid):
+# -     if flag:
+# + out = bytearray(len(valid) // 8)
+# + for i, flag in enumerate(valid):
+# +     if flag and i // 8 < len(out):
 
 
 # %% mutant validity-bitmap: ignores the slice offset
@@ -123,8 +115,8 @@ def int32_le(offsets):
 
 
 # %% mutant string-buffers: unsigned offsets (the format's are signed 32-bit)
-def int32_le(offsets):
-    return b"".join(o.to_bytes(4, "little") for o in offsets)
+# - return b"".join(o.to_bytes(4, "little", signed=True) for o in offsets)
+# + return b"".join(o.to_bytes(4, "little") for o in offsets)
 
 
 # %% mutant string-buffers: counts characters instead of UTF-8 bytes
@@ -150,27 +142,24 @@ def string_offsets_and_data(values):
 
 
 # %% mutant string-buffers: big-endian offsets
-def string_offsets_and_data(values):
-    offsets, data = [0], b""
-    for value in values:
-        if value is not None:
-            data += value.encode("utf-8")
-        offsets.append(len(data))
-    return offsets, data
+# - offsets = [0]
+# - data = bytearray()
+# + offsets, data = [0], b""
 
+# - return offsets, bytes(data)
+# + return offsets, data
 
-def int32_le(offsets):
-    return b"".join(o.to_bytes(4, "big", signed=True) for o in offsets)
+# - return b"".join(o.to_bytes(4, "little", signed=True) for o in offsets)
+# + return b"".join(o.to_bytes(4, "big", signed=True) for o in offsets)
 
 
 # %% mutant string-buffers: forgets the leading 0 offset
-def string_offsets_and_data(values):
-    offsets, data = [], b""
-    for value in values:
-        if value is not None:
-            data += value.encode("utf-8")
-        offsets.append(len(data))
-    return offsets, data
+# - offsets = [0]
+# - data = bytearray()
+# + offsets, data = [], b""
+
+# - return offsets, bytes(data)
+# + return offsets, data
 
 
 # %% mutant dictionary-encode: delegates to the library: pyarrow's dictionary_encode
@@ -324,18 +313,13 @@ def bit_pack(values, width):
 
 
 # %% mutant delta-binary-packed: zigzag forgets the - 1 for negative numbers
-def zigzag(n):
-    return 2 * n if n >= 0 else -2 * n
+# - return 2 * n if n >= 0 else -2 * n - 1
+# + return 2 * n if n >= 0 else -2 * n
 
 
 # %% mutant delta-binary-packed: uleb128 loops while n > 0x80, so 128 becomes one byte 0x80
-def uleb128(n):
-    out = bytearray()
-    while n > 0x80:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    out.append(n)
-    return bytes(out)
+# - while n >= 0x80:
+# + while n > 0x80:
 
 
 # %% mutant delta-binary-packed: uleb128 writes the most significant group first
@@ -574,56 +558,32 @@ def row_groups_to_read(stats, low, high):
 
 
 # %% mutant layout-design: sorts by time only, so a host filter cannot skip row groups
-def choose_layout():
-    return {
-        "sort_by": [["time", "ascending"]],
-        "row_group_size": 2_000,
-        "compression": "zstd",
-        "use_dictionary": ["host", "region", "status"],
-        "column_encoding": {"time": "DELTA_BINARY_PACKED"},
-    }
+# - "sort_by": [["host", "ascending"], ["time", "ascending"]],
+# + "sort_by": [["time", "ascending"]],
 
 
 # %% mutant layout-design: right order, but the default encodings leave the file too big
-def choose_layout():
-    return {
-        "sort_by": [["host", "ascending"], ["time", "ascending"]],
-        "row_group_size": 1_000,
-        "compression": "zstd",
-    }
+# - "row_group_size": 2_000,
+# - "compression": "zstd",
+# - "use_dictionary": ["host", "region", "status"],
+# - "column_encoding": {"time": "DELTA_BINARY_PACKED"},
+# + "row_group_size": 1_000,
+# + "compression": "zstd",
 
 
 # %% mutant layout-design: tiny row groups: the footer and page overhead blow the size budget
-def choose_layout():
-    return {
-        "sort_by": [["host", "ascending"], ["time", "ascending"]],
-        "row_group_size": 50,
-        "compression": "zstd",
-        "use_dictionary": ["host", "region", "status"],
-        "column_encoding": {"time": "DELTA_BINARY_PACKED"},
-    }
+# - "row_group_size": 2_000,
+# + "row_group_size": 50,
 
 
 # %% mutant layout-design: one huge row group: small file, but every query reads everything
-def choose_layout():
-    return {
-        "sort_by": [["host", "ascending"], ["time", "ascending"]],
-        "row_group_size": 1_000_000,
-        "compression": "zstd",
-        "use_dictionary": ["host", "region", "status"],
-        "column_encoding": {"time": "DELTA_BINARY_PACKED"},
-    }
+# - "row_group_size": 2_000,
+# + "row_group_size": 1_000_000,
 
 
 # %% mutant layout-design: 3,000-row groups: fine for host-0007's hour 2, but an hour that straddles two groups reads 6,000 rows
-def choose_layout():
-    return {
-        "sort_by": [["host", "ascending"], ["time", "ascending"]],
-        "row_group_size": 3_000,
-        "compression": "zstd",
-        "use_dictionary": ["host", "region", "status"],
-        "column_encoding": {"time": "DELTA_BINARY_PACKED"},
-    }
+# - "row_group_size": 2_000,
+# + "row_group_size": 3_000,
 
 
 # %% alternative layout-design: one row group per host, gzip, delta for every integer column

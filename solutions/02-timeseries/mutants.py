@@ -1,8 +1,10 @@
 """Mutants for 02-timeseries: plausible wrong answers, each of which must lose points.
 
-Format: see course/authoring/mutants_file.py. Each entry replaces the functions (or classes) it
-defines in the answer cell; the set-up cell has already imported re, pyarrow as pa,
-pyarrow.compute as pc, pyarrow.parquet as pq, Path, and day_of from course.timeseries.
+Format: see course/authoring/mutants_file.py. An entry states its mistake as edits of the answer
+cell ('# - <solution line>' then '# + <new line>', each group matching exactly once) or, where the
+code really is different, as whole functions that replace the cell's functions (or classes) of the
+same name; the set-up cell has already imported re, pyarrow as pa, pyarrow.compute as pc,
+pyarrow.parquet as pq, Path, and day_of from course.timeseries.
 """
 
 import math  # noqa: F401 - for the linter; the set-up cells import these
@@ -15,724 +17,70 @@ import pyarrow.parquet as pq
 
 from course.timeseries import day_of
 
-
 # %% mutant parse-line in write.ipynb: a bare number without suffix becomes an int, not a float
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
-    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
-             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
-
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-                if line[i + 1] in escapable:
-                    i += 1
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        if len(name) > 65536:
-            raise ValueError("too_long")
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in bools:
-            return ("bool", bools[raw]), end
-        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
-            if not -(2**63) <= int(raw[:-1]) < 2**63:
-                raise ValueError("field")
-            return ("int", int(raw[:-1])), end
-        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
-            if int(raw[:-1]) >= 2**64:
-                raise ValueError("field")
-            return ("uint", int(raw[:-1])), end
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
-            return (("int", int(raw)) if raw.lstrip("-").isdigit() else ("float", float(raw))), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or line.startswith("#"):
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - return ("float", float(raw)), end
+# + return (("int", int(raw)) if raw.lstrip("-").isdigit() else ("float", float(raw))), end
 
 
 # %% mutant parse-line in write.ipynb: keeps the backslash of every escape
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
-    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
-             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
-
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        if len(name) > 65536:
-            raise ValueError("too_long")
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in bools:
-            return ("bool", bools[raw]), end
-        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
-            if not -(2**63) <= int(raw[:-1]) < 2**63:
-                raise ValueError("field")
-            return ("int", int(raw[:-1])), end
-        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
-            if int(raw[:-1]) >= 2**64:
-                raise ValueError("field")
-            return ("uint", int(raw[:-1])), end
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
-            return ("float", float(raw)), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or line.startswith("#"):
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - if line[i + 1] in escapable:
+# -     i += 1
 
 
 # %% mutant parse-line in write.ipynb: accepts only true and false as booleans
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
-    bools = {"true": True, "false": False}
-
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-                if line[i + 1] in escapable:
-                    i += 1
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        if len(name) > 65536:
-            raise ValueError("too_long")
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in bools:
-            return ("bool", bools[raw]), end
-        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
-            if not -(2**63) <= int(raw[:-1]) < 2**63:
-                raise ValueError("field")
-            return ("int", int(raw[:-1])), end
-        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
-            if int(raw[:-1]) >= 2**64:
-                raise ValueError("field")
-            return ("uint", int(raw[:-1])), end
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
-            return ("float", float(raw)), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or line.startswith("#"):
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+# -          "f": False, "F": False, "false": False, "False": False, "FALSE": False}
+# + bools = {"true": True, "false": False}
 
 
 # %% mutant parse-line in write.ipynb: no 64-bit range check on int fields
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
-    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
-             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
-
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-                if line[i + 1] in escapable:
-                    i += 1
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        if len(name) > 65536:
-            raise ValueError("too_long")
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in bools:
-            return ("bool", bools[raw]), end
-        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
-            return ("int", int(raw[:-1])), end
-        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
-            if int(raw[:-1]) >= 2**64:
-                raise ValueError("field")
-            return ("uint", int(raw[:-1])), end
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
-            return ("float", float(raw)), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or line.startswith("#"):
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - if not -(2**63) <= int(raw[:-1]) < 2**63:
+# -     raise ValueError("field")
 
 
 # %% mutant parse-line in write.ipynb: any line with a # in it is taken for a comment
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
-    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
-             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
-
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-                if line[i + 1] in escapable:
-                    i += 1
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        if len(name) > 65536:
-            raise ValueError("too_long")
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in bools:
-            return ("bool", bools[raw]), end
-        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
-            if not -(2**63) <= int(raw[:-1]) < 2**63:
-                raise ValueError("field")
-            return ("int", int(raw[:-1])), end
-        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
-            if int(raw[:-1]) >= 2**64:
-                raise ValueError("field")
-            return ("uint", int(raw[:-1])), end
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
-            return ("float", float(raw)), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or "#" in line:
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - if not line or line.startswith("#"):
+# + if not line or "#" in line:
 
 
 # %% mutant parse-line in write.ipynb: no size limit on names and strings
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
-    bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
-             "f": False, "F": False, "false": False, "False": False, "FALSE": False}
-
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-                if line[i + 1] in escapable:
-                    i += 1
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in bools:
-            return ("bool", bools[raw]), end
-        if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
-            if not -(2**63) <= int(raw[:-1]) < 2**63:
-                raise ValueError("field")
-            return ("int", int(raw[:-1])), end
-        if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
-            if int(raw[:-1]) >= 2**64:
-                raise ValueError("field")
-            return ("uint", int(raw[:-1])), end
-        if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
-            return ("float", float(raw)), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or line.startswith("#"):
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - if len(name) > 65536:
+# -     raise ValueError("too_long")
 
 
 # %% alternative parse-line in write.ipynb: field values read with suffix dispatch, str.partition and isdigit
-def parse_line(line: str) -> dict | None:
-    """A point, ``{"error": kind}``, or None for a blank or comment line."""
+# - bools = {"t": True, "T": True, "true": True, "True": True, "TRUE": True,
+# -          "f": False, "F": False, "false": False, "False": False, "FALSE": False}
 
-    def scan_name(i, stops, escapable):
-        """A name from line[i:] up to an unescaped character in ``stops``: (name, next index)."""
-        out = []
-        while i < len(line) and line[i] not in stops:
-            if line[i] == "\\":
-                if i + 1 == len(line):
-                    raise ValueError("escape")
-                if line[i + 1] in escapable:
-                    i += 1
-            out.append(line[i])
-            i += 1
-        name = "".join(out)
-        if len(name) > 65536:
-            raise ValueError("too_long")
-        return name, i
-
-    def parse_value(i):
-        """The field value at line[i:]: ((type, value), next index)."""
-        if i < len(line) and line[i] == '"':
-            out = []
-            i += 1
-            while True:
-                if i == len(line):
-                    raise ValueError("field")
-                if line[i] == '"':
-                    break
-                if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in '"\\':
-                    i += 1
-                out.append(line[i])
-                i += 1
-            text = "".join(out)
-            if len(text) > 65536:
-                raise ValueError("too_long")
-            return ("string", text), i + 1
-        end = i
-        while end < len(line) and line[end] not in ", ":
-            end += 1
-        raw = line[i:end]
-        if raw in ("t", "T", "true", "True", "TRUE"):
-            return ("bool", True), end
-        if raw in ("f", "F", "false", "False", "FALSE"):
-            return ("bool", False), end
-        digits, suffix = raw[:-1], raw[-1:]
-        body = digits[1:] if digits.startswith("-") else digits
-        if suffix in ("i", "u") and body.isascii() and body.isdigit():
-            low, high = (-(2**63), 2**63) if suffix == "i" else (0, 2**64)
-            if not low <= int(digits) < high:
-                raise ValueError("field")
-            return ("int" if suffix == "i" else "uint", int(digits)), end
-        mantissa, _, exponent = raw.lower().partition("e")
-        whole, _, fraction = mantissa.removeprefix("-").partition(".")
-        ok_mantissa = (whole + fraction).isdigit() and (whole + fraction).isascii()
-        ok_exponent = ("e" not in raw.lower()) or (
-            exponent.lstrip("+-").isdigit() and exponent.lstrip("+-").isascii()
-            and len(exponent) - len(exponent.lstrip("+-")) <= 1)
-        if ok_mantissa and ok_exponent:
-            return ("float", float(raw)), end
-        raise ValueError("field")
-
-    line = line.lstrip(" ")
-    if not line or line.startswith("#"):
-        return None
-    try:
-        measurement, i = scan_name(0, ", ", ", \\")
-        if not measurement or "\x00" in measurement:
-            raise ValueError("measurement")
-        tags = []
-        while i < len(line) and line[i] == ",":
-            key, i = scan_name(i + 1, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("tag")
-            value, i = scan_name(i + 1, ", ", ",= \\")
-            if not value:
-                raise ValueError("tag")
-            tags.append((key, value))
-        if i == len(line):
-            raise ValueError("field")
-        while i < len(line) and line[i] == " ":
-            i += 1
-        fields = []
-        while True:
-            key, i = scan_name(i, ",= ", ",= \\")
-            if not key or i == len(line) or line[i] != "=":
-                raise ValueError("field")
-            (kind, value), i = parse_value(i + 1)
-            fields.append((key, kind, value))
-            if i < len(line) and line[i] == ",":
-                i += 1
-                if i < len(line) and line[i] != " ":
-                    continue
-            break
-        if i < len(line) and line[i] != " ":
-            raise ValueError("field")
-        rest = line[i:].strip(" ")
-        time = None
-        if rest:
-            if not re.fullmatch(r"-?\d+", rest) or not -(2**63) <= int(rest) < 2**63:
-                raise ValueError("timestamp")
-            time = int(rest)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    return {"measurement": measurement, "tags": tags, "fields": fields, "time": time}
+# - if raw in bools:
+# -     return ("bool", bools[raw]), end
+# - if raw.endswith("i") and re.fullmatch(r"-?\d+", raw[:-1]):
+# -     if not -(2**63) <= int(raw[:-1]) < 2**63:
+# -         raise ValueError("field")
+# -     return ("int", int(raw[:-1])), end
+# - if raw.endswith("u") and re.fullmatch(r"\d+", raw[:-1]):
+# -     if int(raw[:-1]) >= 2**64:
+# -         raise ValueError("field")
+# -     return ("uint", int(raw[:-1])), end
+# - if re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+# + if raw in ("t", "T", "true", "True", "TRUE"):
+# +     return ("bool", True), end
+# + if raw in ("f", "F", "false", "False", "FALSE"):
+# +     return ("bool", False), end
+# + digits, suffix = raw[:-1], raw[-1:]
+# + body = digits[1:] if digits.startswith("-") else digits
+# + if suffix in ("i", "u") and body.isascii() and body.isdigit():
+# +     low, high = (-(2**63), 2**63) if suffix == "i" else (0, 2**64)
+# +     if not low <= int(digits) < high:
+# +         raise ValueError("field")
+# +     return ("int" if suffix == "i" else "uint", int(digits)), end
+# + mantissa, _, exponent = raw.lower().partition("e")
+# + whole, _, fraction = mantissa.removeprefix("-").partition(".")
+# + ok_mantissa = (whole + fraction).isdigit() and (whole + fraction).isascii()
+# + ok_exponent = ("e" not in raw.lower()) or (
+# +     exponent.lstrip("+-").isdigit() and exponent.lstrip("+-").isascii()
+# +     and len(exponent) - len(exponent.lstrip("+-")) <= 1)
+# + if ok_mantissa and ok_exponent:
 
 
 # %% alternative parse-line in write.ipynb: written from the exercise text alone (series part split off first, then tags, fields, time)
@@ -899,287 +247,37 @@ def parse_line(line):
 
 
 # %% mutant write-buffer in write.ipynb: auto precision always takes nanoseconds
-class WriteBuffer:
-    """In-memory tables per measurement, filled from line protocol."""
-
-    def __init__(self) -> None:
-        self.kinds = {}  # measurement -> {key: "tag" or a field type}
-        self.rows = {}  # measurement -> list of {key: value, "time": ns}
-
-    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
-        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
-        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
-        if precision != "auto" and precision not in units:
-            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
-        rejected = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            point = parse_line(line)
-            if point is None:
-                continue
-            if "error" in point:
-                rejected.append((number, point["error"]))
-                continue
-            kinds = self.kinds.setdefault(point["measurement"], {})
-            wanted = {key: "tag" for key, _ in point["tags"]}
-            wanted.update({key: kind for key, kind, _ in point["fields"]})
-            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
-                rejected.append((number, "conflict"))
-                continue
-            kinds.update(wanted)
-            row = dict(point["tags"])
-            row.update({key: value for key, _, value in point["fields"]})
-            time = point["time"]
-            if time is None:
-                row["time"] = now
-            else:
-                unit = precision
-                if unit == "auto":
-                    unit = "ns"
-                row["time"] = time * units[unit]
-            self.rows.setdefault(point["measurement"], []).append(row)
-        return rejected
-
-    def table(self, measurement: str) -> pa.Table:
-        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
-        if measurement not in self.rows:
-            raise KeyError(f"no rows for measurement {measurement!r}")
-        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                       "string": pa.string(), "bool": pa.bool_()}
-        kinds = self.kinds[measurement]
-        tags = sorted(k for k, v in kinds.items() if v == "tag")
-        fields = sorted(k for k, v in kinds.items() if v != "tag")
-        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, arrow_types[kinds[k]]) for k in fields]
-                           + [("time", pa.timestamp("ns"))])
-        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+# - unit = ("s" if time < 5e9 else "ms" if time < 5e12
+# -         else "us" if time < 5e15 else "ns")
+# + unit = "ns"
 
 
 # %% mutant write-buffer in write.ipynb: updates the schema before checking it, so no line ever conflicts
-class WriteBuffer:
-    """In-memory tables per measurement, filled from line protocol."""
-
-    def __init__(self) -> None:
-        self.kinds = {}  # measurement -> {key: "tag" or a field type}
-        self.rows = {}  # measurement -> list of {key: value, "time": ns}
-
-    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
-        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
-        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
-        if precision != "auto" and precision not in units:
-            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
-        rejected = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            point = parse_line(line)
-            if point is None:
-                continue
-            if "error" in point:
-                rejected.append((number, point["error"]))
-                continue
-            kinds = self.kinds.setdefault(point["measurement"], {})
-            kinds.update({k: 'tag' for k, _ in point['tags']})
-            kinds.update({k: t for k, t, _ in point['fields']})
-            wanted = {key: "tag" for key, _ in point["tags"]}
-            wanted.update({key: kind for key, kind, _ in point["fields"]})
-            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
-                rejected.append((number, "conflict"))
-                continue
-            kinds.update(wanted)
-            row = dict(point["tags"])
-            row.update({key: value for key, _, value in point["fields"]})
-            time = point["time"]
-            if time is None:
-                row["time"] = now
-            else:
-                unit = precision
-                if unit == "auto":
-                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
-                            else "us" if time < 5e15 else "ns")
-                row["time"] = time * units[unit]
-            self.rows.setdefault(point["measurement"], []).append(row)
-        return rejected
-
-    def table(self, measurement: str) -> pa.Table:
-        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
-        if measurement not in self.rows:
-            raise KeyError(f"no rows for measurement {measurement!r}")
-        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                       "string": pa.string(), "bool": pa.bool_()}
-        kinds = self.kinds[measurement]
-        tags = sorted(k for k, v in kinds.items() if v == "tag")
-        fields = sorted(k for k, v in kinds.items() if v != "tag")
-        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, arrow_types[kinds[k]]) for k in fields]
-                           + [("time", pa.timestamp("ns"))])
-        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+# - kinds = self.kinds.setdefault(point["measurement"], {})
+# + kinds = self.kinds.setdefault(point["measurement"], {})
+# + kinds.update({k: 'tag' for k, _ in point['tags']})
+# + kinds.update({k: t for k, t, _ in point['fields']})
 
 
 # %% mutant write-buffer in write.ipynb: tags as plain strings, not dictionary-encoded
-class WriteBuffer:
-    """In-memory tables per measurement, filled from line protocol."""
-
-    def __init__(self) -> None:
-        self.kinds = {}  # measurement -> {key: "tag" or a field type}
-        self.rows = {}  # measurement -> list of {key: value, "time": ns}
-
-    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
-        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
-        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
-        if precision != "auto" and precision not in units:
-            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
-        rejected = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            point = parse_line(line)
-            if point is None:
-                continue
-            if "error" in point:
-                rejected.append((number, point["error"]))
-                continue
-            kinds = self.kinds.setdefault(point["measurement"], {})
-            wanted = {key: "tag" for key, _ in point["tags"]}
-            wanted.update({key: kind for key, kind, _ in point["fields"]})
-            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
-                rejected.append((number, "conflict"))
-                continue
-            kinds.update(wanted)
-            row = dict(point["tags"])
-            row.update({key: value for key, _, value in point["fields"]})
-            time = point["time"]
-            if time is None:
-                row["time"] = now
-            else:
-                unit = precision
-                if unit == "auto":
-                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
-                            else "us" if time < 5e15 else "ns")
-                row["time"] = time * units[unit]
-            self.rows.setdefault(point["measurement"], []).append(row)
-        return rejected
-
-    def table(self, measurement: str) -> pa.Table:
-        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
-        if measurement not in self.rows:
-            raise KeyError(f"no rows for measurement {measurement!r}")
-        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                       "string": pa.string(), "bool": pa.bool_()}
-        kinds = self.kinds[measurement]
-        tags = sorted(k for k, v in kinds.items() if v == "tag")
-        fields = sorted(k for k, v in kinds.items() if v != "tag")
-        schema = pa.schema([(k, pa.string()) for k in tags]
-                           + [(k, arrow_types[kinds[k]]) for k in fields]
-                           + [("time", pa.timestamp("ns"))])
-        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+# - schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
+# + schema = pa.schema([(k, pa.string()) for k in tags]
 
 
 # %% mutant write-buffer in write.ipynb: numbers only the lines that are not blank
-class WriteBuffer:
-    """In-memory tables per measurement, filled from line protocol."""
-
-    def __init__(self) -> None:
-        self.kinds = {}  # measurement -> {key: "tag" or a field type}
-        self.rows = {}  # measurement -> list of {key: value, "time": ns}
-
-    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
-        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
-        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
-        if precision != "auto" and precision not in units:
-            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
-        rejected = []
-        points = [p for p in map(parse_line, text.split("\n")) if p is not None]
-        for number, point in enumerate(points, start=1):
-            if "error" in point:
-                rejected.append((number, point["error"]))
-                continue
-            kinds = self.kinds.setdefault(point["measurement"], {})
-            wanted = {key: "tag" for key, _ in point["tags"]}
-            wanted.update({key: kind for key, kind, _ in point["fields"]})
-            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
-                rejected.append((number, "conflict"))
-                continue
-            kinds.update(wanted)
-            row = dict(point["tags"])
-            row.update({key: value for key, _, value in point["fields"]})
-            time = point["time"]
-            if time is None:
-                row["time"] = now
-            else:
-                unit = precision
-                if unit == "auto":
-                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
-                            else "us" if time < 5e15 else "ns")
-                row["time"] = time * units[unit]
-            self.rows.setdefault(point["measurement"], []).append(row)
-        return rejected
-
-    def table(self, measurement: str) -> pa.Table:
-        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
-        if measurement not in self.rows:
-            raise KeyError(f"no rows for measurement {measurement!r}")
-        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                       "string": pa.string(), "bool": pa.bool_()}
-        kinds = self.kinds[measurement]
-        tags = sorted(k for k, v in kinds.items() if v == "tag")
-        fields = sorted(k for k, v in kinds.items() if v != "tag")
-        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, arrow_types[kinds[k]]) for k in fields]
-                           + [("time", pa.timestamp("ns"))])
-        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+# - for number, line in enumerate(text.split("\n"), start=1):
+# -     point = parse_line(line)
+# -     if point is None:
+# -         continue
+# + points = [p for p in map(parse_line, text.split("\n")) if p is not None]
+# + for number, point in enumerate(points, start=1):
 
 
 # %% mutant write-buffer in write.ipynb: columns in order of first appearance, not sorted
-class WriteBuffer:
-    """In-memory tables per measurement, filled from line protocol."""
-
-    def __init__(self) -> None:
-        self.kinds = {}  # measurement -> {key: "tag" or a field type}
-        self.rows = {}  # measurement -> list of {key: value, "time": ns}
-
-    def write(self, text: str, precision: str = "auto", now: int = 0) -> list[tuple[int, str]]:
-        """Append the good lines of ``text``; return the rejected ones as (line number, reason)."""
-        units = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9}
-        if precision != "auto" and precision not in units:
-            raise ValueError(f"precision must be 'auto', 'ns', 'us', 'ms' or 's', not {precision!r}")
-        rejected = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            point = parse_line(line)
-            if point is None:
-                continue
-            if "error" in point:
-                rejected.append((number, point["error"]))
-                continue
-            kinds = self.kinds.setdefault(point["measurement"], {})
-            wanted = {key: "tag" for key, _ in point["tags"]}
-            wanted.update({key: kind for key, kind, _ in point["fields"]})
-            if any(kinds.get(key, kind) != kind for key, kind in wanted.items()):
-                rejected.append((number, "conflict"))
-                continue
-            kinds.update(wanted)
-            row = dict(point["tags"])
-            row.update({key: value for key, _, value in point["fields"]})
-            time = point["time"]
-            if time is None:
-                row["time"] = now
-            else:
-                unit = precision
-                if unit == "auto":
-                    unit = ("s" if time < 5e9 else "ms" if time < 5e12
-                            else "us" if time < 5e15 else "ns")
-                row["time"] = time * units[unit]
-            self.rows.setdefault(point["measurement"], []).append(row)
-        return rejected
-
-    def table(self, measurement: str) -> pa.Table:
-        """The rows of ``measurement`` as an Arrow table (tags, fields, time)."""
-        if measurement not in self.rows:
-            raise KeyError(f"no rows for measurement {measurement!r}")
-        arrow_types = {"float": pa.float64(), "int": pa.int64(), "uint": pa.uint64(),
-                       "string": pa.string(), "bool": pa.bool_()}
-        kinds = self.kinds[measurement]
-        tags = [k for k, v in kinds.items() if v == "tag"]
-        fields = [k for k, v in kinds.items() if v != "tag"]
-        schema = pa.schema([(k, pa.dictionary(pa.int32(), pa.string())) for k in tags]
-                           + [(k, arrow_types[kinds[k]]) for k in fields]
-                           + [("time", pa.timestamp("ns"))])
-        return pa.Table.from_pylist(self.rows[measurement], schema=schema)
+# - tags = sorted(k for k, v in kinds.items() if v == "tag")
+# - fields = sorted(k for k, v in kinds.items() if v != "tag")
+# + tags = [k for k, v in kinds.items() if v == "tag"]
+# + fields = [k for k, v in kinds.items() if v != "tag"]
 
 
 # %% alternative write-buffer in write.ipynb: columns kept as growing Python lists, padded with None
@@ -1249,60 +347,34 @@ class WriteBuffer:
 
 
 # %% mutant series-cardinality in write.ipynb: keeps the tags in the order given
-def series_key(measurement: str, tags: list[tuple[str, str]]) -> str:
-    """The series key: measurement, then the tags sorted by key, escaped."""
-    def escape(text, special):
-        return "".join("\\" + ch if ch in special else ch for ch in text)
-
-    key = escape(measurement, ", \\")
-    for name, value in tags:
-        key += "," + escape(name, ",= \\") + "=" + escape(value, ",= \\")
-    return key
+# - for name, value in sorted(tags):
+# + for name, value in tags:
 
 
 # %% mutant series-cardinality in write.ipynb: escapes nothing
-def series_key(measurement: str, tags: list[tuple[str, str]]) -> str:
-    """The series key: measurement, then the tags sorted by key, escaped."""
-    def escape(text, special):
-        return text
-
-    key = escape(measurement, ", \\")
-    for name, value in sorted(tags):
-        key += "," + escape(name, ",= \\") + "=" + escape(value, ",= \\")
-    return key
+# - return "".join("\\" + ch if ch in special else ch for ch in text)
+# + return text
 
 
 # %% mutant series-cardinality in write.ipynb: counts null as a tag value
-def cardinality(table: pa.Table) -> dict:
-    """Series count, distinct values per tag, and the tag that drives the count."""
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    columns = [table[name].to_pylist() for name in tags]
-    series = set(zip(*columns, strict=True)) if tags else {()}
-    per_tag = {name: len(set(col)) for name, col in zip(tags, columns, strict=True)}
-    driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
-    return {"series": len(series) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+# - per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
+# + per_tag = {name: len(set(col)) for name, col in zip(tags, columns, strict=True)}
 
 
 # %% mutant series-cardinality in write.ipynb: multiplies the per-tag counts (an upper bound, not the count)
-def cardinality(table: pa.Table) -> dict:
-    """Series count, distinct values per tag, and the tag that drives the count."""
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    columns = [table[name].to_pylist() for name in tags]
-    per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
-    driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
-    import math
-    return {"series": math.prod(len(set(c)) for c in columns) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+# - series = set(zip(*columns, strict=True)) if tags else {()}
+# - per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
+# - driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
+# - return {"series": len(series) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+# + per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
+# + driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
+# + import math
+# + return {"series": math.prod(len(set(c)) for c in columns) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
 
 
 # %% mutant series-cardinality in write.ipynb: breaks a driver tie by the last name
-def cardinality(table: pa.Table) -> dict:
-    """Series count, distinct values per tag, and the tag that drives the count."""
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    columns = [table[name].to_pylist() for name in tags]
-    series = set(zip(*columns, strict=True)) if tags else {()}
-    per_tag = {name: len(set(col) - {None}) for name, col in zip(tags, columns, strict=True)}
-    driver = max(sorted(per_tag), key=lambda name: (per_tag[name], name)) if per_tag else None
-    return {"series": len(series) if table.num_rows else 0, "per_tag": per_tag, "driver": driver}
+# - driver = min(per_tag, key=lambda name: (-per_tag[name], name)) if per_tag else None
+# + driver = max(sorted(per_tag), key=lambda name: (per_tag[name], name)) if per_tag else None
 
 
 # %% alternative series-cardinality in write.ipynb: pyarrow group_by and count_distinct on decoded tags
@@ -1330,79 +402,39 @@ def cardinality(table):
 
 
 # %% mutant persist-prune in write.ipynb: does not sort the rows
-def persist(table: pa.Table, folder: str) -> list[dict]:
-    """One Parquet file per UTC day, sorted by tags then time; return the catalog."""
-    times = table["time"].cast(pa.int64()).to_pylist()
-    days = pa.array([day_of(t) for t in times], pa.string())
-    catalog = []
-    for day in sorted(set(days.to_pylist())):
-        part = table.filter(pc.equal(days, day))
-        name = f"{day}.parquet"
-        pq.write_table(part, Path(folder) / name)
-        part_times = part["time"].cast(pa.int64())
-        catalog.append({"file": name, "min_time": pc.min(part_times).as_py(),
-                        "max_time": pc.max(part_times).as_py(), "rows": part.num_rows})
-    return catalog
+# - tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+
+# - keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
+# -                  "time": part["time"]})
+# - order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in keys.column_names])
+# - part = part.take(order)
 
 
 # %% mutant persist-prune in write.ipynb: sorts by time only
-def persist(table: pa.Table, folder: str) -> list[dict]:
-    """One Parquet file per UTC day, sorted by tags then time; return the catalog."""
-    times = table["time"].cast(pa.int64()).to_pylist()
-    days = pa.array([day_of(t) for t in times], pa.string())
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    catalog = []
-    for day in sorted(set(days.to_pylist())):
-        part = table.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        order = pc.sort_indices(keys, sort_keys=[("time", "ascending")])
-        part = part.take(order)
-        name = f"{day}.parquet"
-        pq.write_table(part, Path(folder) / name)
-        part_times = part["time"].cast(pa.int64())
-        catalog.append({"file": name, "min_time": pc.min(part_times).as_py(),
-                        "max_time": pc.max(part_times).as_py(), "rows": part.num_rows})
-    return catalog
+# - order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in keys.column_names])
+# + order = pc.sort_indices(keys, sort_keys=[("time", "ascending")])
 
 
 # %% mutant persist-prune in write.ipynb: takes the time range from the first and last rows (sorted by tags, not time)
-def persist(table: pa.Table, folder: str) -> list[dict]:
-    """One Parquet file per UTC day, sorted by tags then time; return the catalog."""
-    times = table["time"].cast(pa.int64()).to_pylist()
-    days = pa.array([day_of(t) for t in times], pa.string())
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    catalog = []
-    for day in sorted(set(days.to_pylist())):
-        part = table.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in keys.column_names])
-        part = part.take(order)
-        name = f"{day}.parquet"
-        pq.write_table(part, Path(folder) / name)
-        part_times = part["time"].cast(pa.int64())
-        catalog.append({"file": name, "min_time": part_times[0].as_py(),
-                        "max_time": part_times[-1].as_py(), "rows": part.num_rows})
-    return catalog
+# - catalog.append({"file": name, "min_time": pc.min(part_times).as_py(),
+# -                 "max_time": pc.max(part_times).as_py(), "rows": part.num_rows})
+# + catalog.append({"file": name, "min_time": part_times[0].as_py(),
+# +                 "max_time": part_times[-1].as_py(), "rows": part.num_rows})
 
 
 # %% mutant persist-prune in write.ipynb: treats the end of the range as included
-def files_to_open(catalog: list[dict], start: int, end: int) -> list[str]:
-    """The files whose time range overlaps [start, end)."""
-    return sorted(e["file"] for e in catalog if e["min_time"] <= end and e["max_time"] >= start)
+# - return sorted(e["file"] for e in catalog if e["min_time"] < end and e["max_time"] >= start)
+# + return sorted(e["file"] for e in catalog if e["min_time"] <= end and e["max_time"] >= start)
 
 
 # %% mutant persist-prune in write.ipynb: opens only files wholly inside the range
-def files_to_open(catalog: list[dict], start: int, end: int) -> list[str]:
-    """The files whose time range overlaps [start, end)."""
-    return sorted(e["file"] for e in catalog if e["min_time"] >= start and e["max_time"] < end)
+# - return sorted(e["file"] for e in catalog if e["min_time"] < end and e["max_time"] >= start)
+# + return sorted(e["file"] for e in catalog if e["min_time"] >= start and e["max_time"] < end)
 
 
 # %% mutant persist-prune in write.ipynb: opens every file
-def files_to_open(catalog: list[dict], start: int, end: int) -> list[str]:
-    """The files whose time range overlaps [start, end)."""
-    return sorted(e["file"] for e in catalog)
+# - return sorted(e["file"] for e in catalog if e["min_time"] < end and e["max_time"] >= start)
+# + return sorted(e["file"] for e in catalog)
 
 
 # %% alternative persist-prune in write.ipynb: rows sorted in Python, one table per day with from_pylist
@@ -1430,77 +462,29 @@ def files_to_open(catalog, start, end):
 
 
 # %% mutant downsample in query.ipynb: integer division truncates toward zero (wrong windows before origin)
-def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
-    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
-    if every <= 0:
-        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    t = pc.subtract(table["time"].cast(pa.int64()), origin)
-    q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
-    window = pc.add(pc.multiply(q, every), origin)
-    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
-                     "value": table[field].cast(pa.float64())})
-    out = work.group_by(tags + ["window"]).aggregate(
-        [("value", "count"), ("value", "mean"), ("value", "max")])
-    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
-    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
-                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+# - q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
 
 
 # %% mutant downsample in query.ipynb: counts rows, not non-null values
-def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
-    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
-    if every <= 0:
-        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    t = pc.subtract(table["time"].cast(pa.int64()), origin)
-    q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
-    q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
-    window = pc.add(pc.multiply(q, every), origin)
-    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
-                     "value": table[field].cast(pa.float64())})
-    out = work.group_by(tags + ["window"]).aggregate(
-        [("value", "count", pc.CountOptions("all")), ("value", "mean"), ("value", "max")])
-    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
-    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
-                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+# - [("value", "count"), ("value", "mean"), ("value", "max")])
+# + [("value", "count", pc.CountOptions("all")), ("value", "mean"), ("value", "max")])
 
 
 # %% mutant downsample in query.ipynb: floors through float64 (loses nanoseconds on real timestamps)
-def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
-    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
-    if every <= 0:
-        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    t = pc.subtract(table["time"].cast(pa.int64()), origin)
-    q = pc.cast(pc.floor(pc.divide(pc.cast(t, pa.float64()), float(every))), pa.int64())
-    window = pc.add(pc.multiply(q, every), origin)
-    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
-                     "value": table[field].cast(pa.float64())})
-    out = work.group_by(tags + ["window"]).aggregate(
-        [("value", "count"), ("value", "mean"), ("value", "max")])
-    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
-    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
-                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+# - q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
+# - q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
+# + q = pc.cast(pc.floor(pc.divide(pc.cast(t, pa.float64()), float(every))), pa.int64())
 
 
 # %% mutant downsample in query.ipynb: ignores the origin
-def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.Table:
-    """count, mean and max of ``field`` per series and date_bin window, with pyarrow."""
-    if every <= 0:
-        raise ValueError(f"every must be a positive number of nanoseconds, got {every}")
-    tags = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
-    t = table["time"].cast(pa.int64())
-    q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
-    q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
-    window = pc.multiply(q, every)
-    work = pa.table({**{n: table[n].cast(pa.string()) for n in tags}, "window": window,
-                     "value": table[field].cast(pa.float64())})
-    out = work.group_by(tags + ["window"]).aggregate(
-        [("value", "count"), ("value", "mean"), ("value", "max")])
-    out = out.sort_by([(n, "ascending") for n in tags] + [("window", "ascending")])
-    return pa.table({**{n: out[n] for n in tags}, "window": out["window"].cast(pa.timestamp("ns")),
-                     "count": out["value_count"], "mean": out["value_mean"], "max": out["value_max"]})
+# - t = pc.subtract(table["time"].cast(pa.int64()), origin)
+# - q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
+# - q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
+# - window = pc.add(pc.multiply(q, every), origin)
+# + t = table["time"].cast(pa.int64())
+# + q = pc.divide(t, every)  # integer division truncates toward zero: floor it for t < 0
+# + q = pc.if_else(pc.greater(pc.multiply(q, every), t), pc.subtract(q, 1), q)
+# + window = pc.multiply(q, every)
 
 
 # %% mutant downsample in query.ipynb: delegates to DataFusion's SQL
@@ -1543,210 +527,34 @@ def downsample(table: pa.Table, field: str, every: int, origin: int = 0) -> pa.T
 
 
 # %% mutant gap-fill in query.ipynb: locf fills only the new rows, not existing nulls
-def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
-             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
-    """Every window of [start, end] for every series, filled per column."""
-    def date_bin(t):
-        return origin + (t - origin) // every * every
-
-    series = {}
-    for row in rows:
-        series.setdefault(tuple(row[g] for g in groups), []).append(row)
-    out = []
-    for key, members in series.items():
-        untimed = [dict(r) for r in members if r["time"] is None]
-        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
-        out.extend(untimed)
-        if start is None and not timed:
-            continue
-        first = min(timed) if start is None else date_bin(start)
-        filled = []
-        for t in range(first, date_bin(end) + 1, every):
-            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
-                                           **{v: None for v in values}})
-        for column in values:
-            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
-            if fill[column] == "locf":
-                last = None
-                for r in filled:
-                    if r[column] is None and r["time"] not in timed:
-                        r[column] = last
-                    else:
-                        last = r[column]
-            elif fill[column] == "interpolate":
-                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
-                    for r in filled:
-                        if t0 < r["time"] < t1 and r[column] is None:
-                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
-                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
-        out.extend(filled)
-    return out
+# - if r[column] is None:
+# + if r[column] is None and r["time"] not in timed:
 
 
 # %% mutant gap-fill in query.ipynb: the range starts at start itself, not at date_bin(start)
-def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
-             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
-    """Every window of [start, end] for every series, filled per column."""
-    def date_bin(t):
-        return origin + (t - origin) // every * every
-
-    series = {}
-    for row in rows:
-        series.setdefault(tuple(row[g] for g in groups), []).append(row)
-    out = []
-    for key, members in series.items():
-        untimed = [dict(r) for r in members if r["time"] is None]
-        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
-        out.extend(untimed)
-        if start is None and not timed:
-            continue
-        first = min(timed) if start is None else start
-        filled = []
-        for t in range(first, date_bin(end) + 1, every):
-            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
-                                           **{v: None for v in values}})
-        for column in values:
-            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
-            if fill[column] == "locf":
-                last = None
-                for r in filled:
-                    if r[column] is None:
-                        r[column] = last
-                    else:
-                        last = r[column]
-            elif fill[column] == "interpolate":
-                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
-                    for r in filled:
-                        if t0 < r["time"] < t1 and r[column] is None:
-                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
-                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
-        out.extend(filled)
-    return out
+# - first = min(timed) if start is None else date_bin(start)
+# + first = min(timed) if start is None else start
 
 
 # %% mutant gap-fill in query.ipynb: interpolation rounds integers instead of truncating
-def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
-             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
-    """Every window of [start, end] for every series, filled per column."""
-    def date_bin(t):
-        return origin + (t - origin) // every * every
-
-    series = {}
-    for row in rows:
-        series.setdefault(tuple(row[g] for g in groups), []).append(row)
-    out = []
-    for key, members in series.items():
-        untimed = [dict(r) for r in members if r["time"] is None]
-        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
-        out.extend(untimed)
-        if start is None and not timed:
-            continue
-        first = min(timed) if start is None else date_bin(start)
-        filled = []
-        for t in range(first, date_bin(end) + 1, every):
-            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
-                                           **{v: None for v in values}})
-        for column in values:
-            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
-            if fill[column] == "locf":
-                last = None
-                for r in filled:
-                    if r[column] is None:
-                        r[column] = last
-                    else:
-                        last = r[column]
-            elif fill[column] == "interpolate":
-                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
-                    for r in filled:
-                        if t0 < r["time"] < t1 and r[column] is None:
-                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
-                            r[column] = round(x) if isinstance(v0, int) and isinstance(v1, int) else x
-        out.extend(filled)
-    return out
+# - r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
+# + r[column] = round(x) if isinstance(v0, int) and isinstance(v1, int) else x
 
 
 # %% mutant gap-fill in query.ipynb: interpolation extends the first and last values to the edges
-def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
-             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
-    """Every window of [start, end] for every series, filled per column."""
-    def date_bin(t):
-        return origin + (t - origin) // every * every
-
-    series = {}
-    for row in rows:
-        series.setdefault(tuple(row[g] for g in groups), []).append(row)
-    out = []
-    for key, members in series.items():
-        untimed = [dict(r) for r in members if r["time"] is None]
-        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
-        out.extend(untimed)
-        if start is None and not timed:
-            continue
-        first = min(timed) if start is None else date_bin(start)
-        filled = []
-        for t in range(first, date_bin(end) + 1, every):
-            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
-                                           **{v: None for v in values}})
-        for column in values:
-            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
-            if fill[column] == "locf":
-                last = None
-                for r in filled:
-                    if r[column] is None:
-                        r[column] = last
-                    else:
-                        last = r[column]
-            elif fill[column] == "interpolate":
-                if known:
-                    for r in filled:
-                        if r[column] is None and (r["time"] < known[0][0] or r["time"] > known[-1][0]):
-                            r[column] = known[0][1] if r["time"] < known[0][0] else known[-1][1]
-                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
-                    for r in filled:
-                        if t0 < r["time"] < t1 and r[column] is None:
-                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
-                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
-        out.extend(filled)
-    return out
+# - elif fill[column] == "interpolate":
+# + elif fill[column] == "interpolate":
+# +     if known:
+# +         for r in filled:
+# +             if r[column] is None and (r["time"] < known[0][0] or r["time"] > known[-1][0]):
+# +                 r[column] = known[0][1] if r["time"] < known[0][0] else known[-1][1]
 
 
 # %% mutant gap-fill in query.ipynb: drops the rows without a time
-def gap_fill(rows: list[dict], groups: list[str], values: list[str], every: int,
-             start: int | None, end: int, fill: dict[str, str], origin: int = 0) -> list[dict]:
-    """Every window of [start, end] for every series, filled per column."""
-    def date_bin(t):
-        return origin + (t - origin) // every * every
-
-    series = {}
-    for row in rows:
-        series.setdefault(tuple(row[g] for g in groups), []).append(row)
-    out = []
-    for key, members in series.items():
-        timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
-        if start is None and not timed:
-            continue
-        first = min(timed) if start is None else date_bin(start)
-        filled = []
-        for t in range(first, date_bin(end) + 1, every):
-            filled.append(timed.get(t) or {**dict(zip(groups, key, strict=True)), "time": t,
-                                           **{v: None for v in values}})
-        for column in values:
-            known = [(r["time"], r[column]) for r in filled if r[column] is not None]
-            if fill[column] == "locf":
-                last = None
-                for r in filled:
-                    if r[column] is None:
-                        r[column] = last
-                    else:
-                        last = r[column]
-            elif fill[column] == "interpolate":
-                for (t0, v0), (t1, v1) in zip(known[:-1], known[1:], strict=True):
-                    for r in filled:
-                        if t0 < r["time"] < t1 and r[column] is None:
-                            x = float(v0) + (float(v1) - float(v0)) / (t1 - t0) * (r["time"] - t0)
-                            r[column] = int(x) if isinstance(v0, int) and isinstance(v1, int) else x
-        out.extend(filled)
-    return out
+# - untimed = [dict(r) for r in members if r["time"] is None]
+# - timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
+# - out.extend(untimed)
+# + timed = {r["time"]: dict(r) for r in members if r["time"] is not None}
 
 
 # %% alternative gap-fill in query.ipynb: one pass per series with itertools.groupby and a dict of windows
@@ -1788,108 +596,28 @@ def gap_fill(rows, groups, values, every, start, end, fill, origin=0):
 
 
 # %% mutant selectors in query.ipynb: last takes the last row of a time tie
-def selector(function: str, values: list, times: list) -> tuple:
-    """(value, time) of the row selected by first, last, min or max."""
-    if function not in ("first", "last", "min", "max"):
-        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
-    rows = [(v, t) for v, t in zip(values, times, strict=True)
-            if v is not None and (t is not None or function in ("min", "max"))]
-    if not rows:
-        return (None, None)
-
-    def rank(v):
-        return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
-
-    if function == "first":
-        best = min(rows, key=lambda r: r[1])
-    elif function == "last":
-        best = max(reversed(rows), key=lambda r: r[1])
-        best = [r for r in rows if r[1] == best[1]][-1]
-    elif function == "min":
-        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
-    else:
-        top = max(rank(v) for v, _ in rows)
-        best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
-    return best
+# - top = max(t for _, t in rows)
+# - best = next(r for r in rows if r[1] == top)
+# + best = max(reversed(rows), key=lambda r: r[1])
+# + best = [r for r in rows if r[1] == best[1]][-1]
 
 
 # %% mutant selectors in query.ipynb: max breaks value ties by the latest time
-def selector(function: str, values: list, times: list) -> tuple:
-    """(value, time) of the row selected by first, last, min or max."""
-    if function not in ("first", "last", "min", "max"):
-        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
-    rows = [(v, t) for v, t in zip(values, times, strict=True)
-            if v is not None and (t is not None or function in ("min", "max"))]
-    if not rows:
-        return (None, None)
-
-    def rank(v):
-        return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
-
-    if function == "first":
-        best = min(rows, key=lambda r: r[1])
-    elif function == "last":
-        top = max(t for _, t in rows)
-        best = next(r for r in rows if r[1] == top)
-    elif function == "min":
-        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
-    else:
-        top = max(rank(v) for v, _ in rows)
-        best = max((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
-    return best
+# - best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
+# + best = max((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
 
 
 # %% mutant selectors in query.ipynb: NaN ranks below everything
-def selector(function: str, values: list, times: list) -> tuple:
-    """(value, time) of the row selected by first, last, min or max."""
-    if function not in ("first", "last", "min", "max"):
-        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
-    rows = [(v, t) for v, t in zip(values, times, strict=True)
-            if v is not None and (t is not None or function in ("min", "max"))]
-    if not rows:
-        return (None, None)
-
-    def rank(v):
-        return (-1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
-
-    if function == "first":
-        best = min(rows, key=lambda r: r[1])
-    elif function == "last":
-        top = max(t for _, t in rows)
-        best = next(r for r in rows if r[1] == top)
-    elif function == "min":
-        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
-    else:
-        top = max(rank(v) for v, _ in rows)
-        best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
-    return best
+# - return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
+# + return (-1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
 
 
 # %% mutant selectors in query.ipynb: does not skip null values
-def selector(function: str, values: list, times: list) -> tuple:
-    """(value, time) of the row selected by first, last, min or max."""
-    if function not in ("first", "last", "min", "max"):
-        raise ValueError(f"function must be 'first', 'last', 'min' or 'max', not {function!r}")
-    rows = [(v, t) for v, t in zip(values, times, strict=True)
-            if t is not None or function in ("min", "max")]
-    rows = [(v if v is not None else -math.inf, t) for v, t in rows]
-    if not rows:
-        return (None, None)
-
-    def rank(v):
-        return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
-
-    if function == "first":
-        best = min(rows, key=lambda r: r[1])
-    elif function == "last":
-        top = max(t for _, t in rows)
-        best = next(r for r in rows if r[1] == top)
-    elif function == "min":
-        best = min(rows, key=lambda r: (rank(r[0]), r[1]))
-    else:
-        top = max(rank(v) for v, _ in rows)
-        best = min((r for r in rows if rank(r[0]) == top), key=lambda r: r[1])
-    return best
+# - rows = [(v, t) for v, t in zip(values, times, strict=True)
+# -         if v is not None and (t is not None or function in ("min", "max"))]
+# + rows = [(v, t) for v, t in zip(values, times, strict=True)
+# +         if t is not None or function in ("min", "max")]
+# + rows = [(v if v is not None else -math.inf, t) for v, t in rows]
 
 
 # %% alternative selectors in query.ipynb: sorted() with a key per function, stable for input order
@@ -1915,90 +643,24 @@ def selector(function, values, times):
 
 
 # %% mutant two-tiers in query.ipynb: the oldest value wins
-def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
-    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
-    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
-    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
-    merged = {}
-    for source in [buffer] + [pq.read_table(p) for p in reversed(files)]:
-        times = source["time"].cast(pa.int64()).to_pylist()
-        for row, t in zip(source.to_pylist(), times, strict=True):
-            if not start <= t < end:
-                continue
-            row["time"] = t
-            key = (tuple(row[n] for n in tags), t)
-            old = merged.setdefault(key, row)
-            if old is not row:
-                for f in fields:
-                    if row[f] is not None:
-                        old[f] = row[f]
-    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
-    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+# - for source in [pq.read_table(p) for p in files] + [buffer]:
+# + for source in [buffer] + [pq.read_table(p) for p in reversed(files)]:
 
 
 # %% mutant two-tiers in query.ipynb: the newest row wins whole, nulls included (no union of fields)
-def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
-    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
-    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
-    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
-    merged = {}
-    for source in [pq.read_table(p) for p in files] + [buffer]:
-        times = source["time"].cast(pa.int64()).to_pylist()
-        for row, t in zip(source.to_pylist(), times, strict=True):
-            if not start <= t < end:
-                continue
-            row["time"] = t
-            key = (tuple(row[n] for n in tags), t)
-            old = merged.setdefault(key, row)
-            if old is not row:
-                for f in fields:
-                    old[f] = row[f]
-    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
-    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+# - if row[f] is not None:
+# -     old[f] = row[f]
+# + old[f] = row[f]
 
 
 # %% mutant two-tiers in query.ipynb: keeps every duplicate
-def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
-    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
-    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
-    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
-    merged = {}
-    for source in [pq.read_table(p) for p in files] + [buffer]:
-        times = source["time"].cast(pa.int64()).to_pylist()
-        for row, t in zip(source.to_pylist(), times, strict=True):
-            if not start <= t < end:
-                continue
-            row["time"] = t
-            key = (tuple(row[n] for n in tags), t, len(merged))
-            old = merged.setdefault(key, row)
-            if old is not row:
-                for f in fields:
-                    if row[f] is not None:
-                        old[f] = row[f]
-    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
-    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+# - key = (tuple(row[n] for n in tags), t)
+# + key = (tuple(row[n] for n in tags), t, len(merged))
 
 
 # %% mutant two-tiers in query.ipynb: includes the end of the range
-def query_two_tiers(buffer: pa.Table, files: list[str], start: int, end: int) -> pa.Table:
-    """Rows of the files and the buffer in [start, end), deduplicated, newest value winning."""
-    tags = [f.name for f in buffer.schema if pa.types.is_dictionary(f.type)]
-    fields = [n for n in buffer.column_names if n not in tags and n != "time"]
-    merged = {}
-    for source in [pq.read_table(p) for p in files] + [buffer]:
-        times = source["time"].cast(pa.int64()).to_pylist()
-        for row, t in zip(source.to_pylist(), times, strict=True):
-            if not start <= t <= end:
-                continue
-            row["time"] = t
-            key = (tuple(row[n] for n in tags), t)
-            old = merged.setdefault(key, row)
-            if old is not row:
-                for f in fields:
-                    if row[f] is not None:
-                        old[f] = row[f]
-    ordered = sorted(merged.items(), key=lambda kv: ([(v is None, v or "") for v in kv[0][0]], kv[0][1]))
-    return pa.Table.from_pylist([row for _, row in ordered], schema=buffer.schema)
+# - if not start <= t < end:
+# + if not start <= t <= end:
 
 
 # %% alternative two-tiers in query.ipynb: pyarrow: concatenate, number the rows, take the last non-null per key
@@ -2024,137 +686,31 @@ def query_two_tiers(buffer, files, start, end):
 
 
 # %% mutant compaction in query.ipynb: sorts by time only
-def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
-    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    if not catalog:
-        return []
-    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
-    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
-    times = whole["time"].cast(pa.int64())
-    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
-    new = []
-    for day in sorted(set(days.to_pylist())):
-        part = whole.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        part = part.take(pc.sort_indices(keys, sort_keys=[("time", "ascending")]))
-        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
-            chunk = part.slice(offset, max_rows)
-            name = f"compacted-{day}-{n}.parquet"
-            pq.write_table(chunk, Path(folder) / name)
-            ts = chunk["time"].cast(pa.int64())
-            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
-                        "rows": chunk.num_rows})
-    return sorted(new, key=lambda e: e["file"])
+# - part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
+# + part = part.take(pc.sort_indices(keys, sort_keys=[("time", "ascending")]))
 
 
 # %% mutant compaction in query.ipynb: ignores max_rows: one file per day
-def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
-    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    if not catalog:
-        return []
-    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
-    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
-    times = whole["time"].cast(pa.int64())
-    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
-    new = []
-    for day in sorted(set(days.to_pylist())):
-        part = whole.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
-        for n in range(1):
-            chunk = part
-            name = f"compacted-{day}-{n}.parquet"
-            pq.write_table(chunk, Path(folder) / name)
-            ts = chunk["time"].cast(pa.int64())
-            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
-                        "rows": chunk.num_rows})
-    return sorted(new, key=lambda e: e["file"])
+# - for n, offset in enumerate(range(0, part.num_rows, max_rows)):
+# -     chunk = part.slice(offset, max_rows)
+# + for n in range(1):
+# +     chunk = part
 
 
 # %% mutant compaction in query.ipynb: takes the time range from the first and last rows
-def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
-    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    if not catalog:
-        return []
-    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
-    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
-    times = whole["time"].cast(pa.int64())
-    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
-    new = []
-    for day in sorted(set(days.to_pylist())):
-        part = whole.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
-        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
-            chunk = part.slice(offset, max_rows)
-            name = f"compacted-{day}-{n}.parquet"
-            pq.write_table(chunk, Path(folder) / name)
-            ts = chunk["time"].cast(pa.int64())
-            new.append({"file": name, "min_time": ts[0].as_py(), "max_time": ts[-1].as_py(),
-                        "rows": chunk.num_rows})
-    return sorted(new, key=lambda e: e["file"])
+# - new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
+# + new.append({"file": name, "min_time": ts[0].as_py(), "max_time": ts[-1].as_py(),
 
 
 # %% mutant compaction in query.ipynb: puts each old file whole into the day of its min_time
-def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
-    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    if not catalog:
-        return []
-    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
-    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
-    days = pa.array([day_of(e["min_time"]) for e in catalog for _ in range(e["rows"])], pa.string())
-    new = []
-    for day in sorted(set(days.to_pylist())):
-        part = whole.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
-        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
-            chunk = part.slice(offset, max_rows)
-            name = f"compacted-{day}-{n}.parquet"
-            pq.write_table(chunk, Path(folder) / name)
-            ts = chunk["time"].cast(pa.int64())
-            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
-                        "rows": chunk.num_rows})
-    return sorted(new, key=lambda e: e["file"])
+# - times = whole["time"].cast(pa.int64())
+# - days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
+# + days = pa.array([day_of(e["min_time"]) for e in catalog for _ in range(e["rows"])], pa.string())
 
 
 # %% mutant compaction in query.ipynb: numbers the files of a day from 1
-def compact(catalog: list[dict], folder: str, max_rows: int) -> list[dict]:
-    """Rewrite the catalog's files as day files of at most max_rows sorted rows."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    if not catalog:
-        return []
-    whole = pa.concat_tables([pq.read_table(Path(folder) / e["file"]) for e in catalog])
-    tags = [f.name for f in whole.schema if pa.types.is_dictionary(f.type)]
-    times = whole["time"].cast(pa.int64())
-    days = pa.array([day_of(t) for t in times.to_pylist()], pa.string())
-    new = []
-    for day in sorted(set(days.to_pylist())):
-        part = whole.filter(pc.equal(days, day))
-        keys = pa.table({**{f"k{i}": part[n].cast(pa.string()) for i, n in enumerate(tags)},
-                         "time": part["time"]})
-        part = part.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in keys.column_names]))
-        for n, offset in enumerate(range(0, part.num_rows, max_rows)):
-            chunk = part.slice(offset, max_rows)
-            name = f"compacted-{day}-{n + 1}.parquet"
-            pq.write_table(chunk, Path(folder) / name)
-            ts = chunk["time"].cast(pa.int64())
-            new.append({"file": name, "min_time": pc.min(ts).as_py(), "max_time": pc.max(ts).as_py(),
-                        "rows": chunk.num_rows})
-    return sorted(new, key=lambda e: e["file"])
+# - name = f"compacted-{day}-{n}.parquet"
+# + name = f"compacted-{day}-{n + 1}.parquet"
 
 
 # %% alternative compaction in query.ipynb: rows sorted in Python, chunks written with from_pylist

@@ -1,8 +1,10 @@
 """Mutants for 04-concurrency: plausible wrong answers, each of which must lose points.
 
-Format: see course/authoring/mutants_file.py. Each entry replaces the functions it defines in the
-answer cell (the others keep the solution's code). The set-up cells have imported math,
-threading, course, the explorer (explore, replay), the lecture models and the overlap helpers.
+Format: see course/authoring/mutants_file.py. An entry states its mistake as edits of the answer
+cell ('# - <solution line>' then '# + <new line>', each group matching exactly once) or, where the
+code really is different, as whole functions that replace the cell's functions of the same name
+(the others keep the solution's code). The set-up cells have imported math, threading, course, the
+explorer (explore, replay), the lecture models and the overlap helpers.
 """
 
 import asyncio  # noqa: F401 - for the linter: the set-up cells import these
@@ -15,23 +17,23 @@ Guard = _background = None  # defined by the answer cells
 
 
 # %% mutant be-the-scheduler in interleavings.ipynb: runs the threads one after the other
-def lost_update_schedule():
-    return [0, 0, 1, 1]
+# - return [0, 1, 0, 1]
+# + return [0, 0, 1, 1]
 
 
 # %% mutant be-the-scheduler in interleavings.ipynb: stops listing steps once the harm is done
-def lost_update_schedule():
-    return [0, 1, 0]
+# - return [0, 1, 0, 1]
+# + return [0, 1, 0]
 
 
 # %% mutant be-the-scheduler in interleavings.ipynb: three threads that lose only one update
-def two_lost_schedule():
-    return [0, 1, 0, 1, 2, 2]
+# - return [0, 1, 2, 0, 1, 2]
+# + return [0, 1, 0, 1, 2, 2]
 
 
 # %% mutant be-the-scheduler in interleavings.ipynb: each transfer takes both of its locks first
-def deadlock_schedule():
-    return [0] * 8 + [1] * 8
+# - return [0, 1]
+# + return [0] * 8 + [1] * 8
 
 
 # %% alternative be-the-scheduler in interleavings.ipynb: the mirror-image schedules, as tuples
@@ -61,48 +63,26 @@ def all_schedules(steps):
 
 
 # %% mutant count-interleavings in interleavings.ipynb: counts only runs that end at 1
-def count_lost_updates(threads):
-    lost = 0
-    for schedule in all_schedules([2] * threads):
-        counter, seen, done = 0, [None] * threads, [0] * threads
-        for tid in schedule:
-            if done[tid] == 0:
-                seen[tid] = counter
-            else:
-                counter = seen[tid] + 1
-            done[tid] += 1
-        lost += counter == 1
-    return lost
+# - lost += counter < threads
+# + lost += counter == 1
 
 
 # %% mutant count-interleavings in interleavings.ipynb: the empty list has no schedule
-def count_schedules(steps):
-    if not steps:
-        return 0
-    count, total = 1, 0
-    for n in steps:
-        total += n
-        count *= math.comb(total, n)
-    return count
+# - """How many interleavings threads of ``steps[i]`` steps have (a multinomial coefficient)."""
+# + """How many interleavings threads of ``steps[i]`` steps have (a multinomial coefficient)."""
+# + if not steps:
+# +     return 0
 
+# - left = list(steps)
+# - out: list[list[int]] = []
+# + if not steps:
+# +     return []
+# + left, out = list(steps), []
 
-def all_schedules(steps):
-    if not steps:
-        return []
-    left, out = list(steps), []
-
-    def extend(prefix):
-        if not any(left):
-            out.append(list(prefix))
-            return
-        for tid, n in enumerate(left):
-            if n:
-                left[tid] -= 1
-                extend(prefix + [tid])
-                left[tid] += 1
-
-    extend([])
-    return out
+# - prefix.append(tid)
+# - extend(prefix)
+# - prefix.pop()
+# + extend(prefix + [tid])
 
 
 # %% alternative count-interleavings in interleavings.ipynb: a memoised recurrence and itertools
@@ -126,30 +106,22 @@ def all_schedules(steps):
 
 
 # %% mutant fix-lost-update in interleavings.ipynb: locks around the write only
-def safe_increment():
-    value = yield ("read", "counter")
-    yield ("acquire", "lock")
-    yield ("write", "counter", value + 1)
-    yield ("release", "lock")
-    return value + 1
+# - """A thread (generator of operations) that increments "counter" under "lock"."""
+# - yield ("acquire", "lock")
+# - value = yield ("read", "counter")
+# + """A thread (generator of operations) that increments "counter" under "lock"."""
+# + value = yield ("read", "counter")
+# + yield ("acquire", "lock")
 
 
 # %% mutant fix-lost-update in interleavings.ipynb: never releases the lock
-def safe_increment():
-    yield ("acquire", "lock")
-    value = yield ("read", "counter")
-    yield ("write", "counter", value + 1)
-    return value + 1
+# - yield ("release", "lock")
 
 
 # %% mutant fix-lost-update in interleavings.ipynb: reads the counter again for its return value
-def safe_increment():
-    yield ("acquire", "lock")
-    value = yield ("read", "counter")
-    yield ("write", "counter", value + 1)
-    yield ("release", "lock")
-    value = yield ("read", "counter")
-    return value
+# - return value + 1
+# + value = yield ("read", "counter")
+# + return value
 
 
 # %% alternative fix-lost-update in interleavings.ipynb: pauses inside the lock, returns early
@@ -208,16 +180,11 @@ def get_or_create(cache, lock, key, factory):
 
 
 # %% mutant transfers in interleavings.ipynb: locks source then destination (opposite orders)
-def transfer(src, dst, amount):
-    for account in dict.fromkeys([src, dst]):
-        yield ("acquire", "lock:" + account)
-    if src != dst:
-        balance = yield ("read", src)
-        yield ("write", src, balance - amount)
-        balance = yield ("read", dst)
-        yield ("write", dst, balance + amount)
-    for account in dict.fromkeys([dst, src]):
-        yield ("release", "lock:" + account)
+# - for account in sorted({src, dst}):
+# + for account in dict.fromkeys([src, dst]):
+
+# - for account in sorted({src, dst}, reverse=True):
+# + for account in dict.fromkeys([dst, src]):
 
 
 # %% mutant transfers in interleavings.ipynb: sorted order, but a self-transfer locks twice
@@ -260,34 +227,28 @@ def transfer(src, dst, amount):
 
 
 # %% mutant transfers in interleavings.ipynb: one global order, but decreasing (the auditor's is increasing)
-def transfer(src, dst, amount):
-    for account in sorted({src, dst}, reverse=True):
-        yield ("acquire", "lock:" + account)
-    if src != dst:
-        balance = yield ("read", src)
-        yield ("write", src, balance - amount)
-        balance = yield ("read", dst)
-        yield ("write", dst, balance + amount)
-    for account in sorted({src, dst}):
-        yield ("release", "lock:" + account)
+# - for account in sorted({src, dst}):
+# + for account in sorted({src, dst}, reverse=True):
+
+# - for account in sorted({src, dst}, reverse=True):
+# + for account in sorted({src, dst}):
 
 
 # %% mutant transfers in interleavings.ipynb: a self-transfer reads and writes without its lock
-def transfer(src, dst, amount):
-    if src == dst:
-        balance = yield ("read", src)
-        yield ("write", src, balance - amount)
-        balance = yield ("read", dst)
-        yield ("write", dst, balance + amount)
-        return
-    for account in sorted([src, dst]):
-        yield ("acquire", "lock:" + account)
-    balance = yield ("read", src)
-    yield ("write", src, balance - amount)
-    balance = yield ("read", dst)
-    yield ("write", dst, balance + amount)
-    for account in sorted([src, dst]):
-        yield ("release", "lock:" + account)
+# - for account in sorted({src, dst}):
+# -     yield ("acquire", "lock:" + account)
+# - if src != dst:
+# + if src == dst:
+
+# - for account in sorted({src, dst}, reverse=True):
+# +     return
+# + for account in sorted([src, dst]):
+# +     yield ("acquire", "lock:" + account)
+# + balance = yield ("read", src)
+# + yield ("write", src, balance - amount)
+# + balance = yield ("read", dst)
+# + yield ("write", dst, balance + amount)
+# + for account in sorted([src, dst]):
 
 
 # %% alternative transfers in interleavings.ipynb: a self-transfer takes its one lock, reads and writes
@@ -319,88 +280,63 @@ def transfer(src, dst, amount):
 
 
 # %% mutant bounded-buffer in interleavings.ipynb: `if` instead of `while` around the wait
-def put(item):
-    yield ("acquire", "lock")
-    items = yield ("read", "items")
-    capacity = yield ("read", "capacity")
-    if len(items) >= capacity:
-        yield ("wait", "not_full", "lock")
-        items = yield ("read", "items")
-    yield ("write", "items", items + [item])
-    yield ("notify", "not_empty")
-    yield ("release", "lock")
+# - while len(items) >= capacity:
+# + if len(items) >= capacity:
 
+# - while not items:
+# + if not items:
 
-def get():
-    yield ("acquire", "lock")
-    items = yield ("read", "items")
-    if not items:
-        yield ("wait", "not_empty", "lock")
-        items = yield ("read", "items")
-    yield ("write", "items", items[1:])
-    yield ("notify", "not_full")
-    yield ("release", "lock")
-    return items[0] if items else None
+# - return items[0]
+# + return items[0] if items else None
 
 
 # %% mutant bounded-buffer in interleavings.ipynb: one condition for both, woken with notify
-def put(item):
-    yield ("acquire", "lock")
-    items = yield ("read", "items")
-    capacity = yield ("read", "capacity")
-    while len(items) >= capacity:
-        yield ("wait", "changed", "lock")
-        items = yield ("read", "items")
-    yield ("write", "items", items + [item])
-    yield ("notify", "changed")
-    yield ("release", "lock")
+# -     yield ("wait", "not_full", "lock")
+# -     items = yield ("read", "items")
+# - yield ("write", "items", items + [item])
+# - yield ("notify", "not_empty")
+# +     yield ("wait", "changed", "lock")
+# +     items = yield ("read", "items")
+# + yield ("write", "items", items + [item])
+# + yield ("notify", "changed")
 
-
-def get():
-    yield ("acquire", "lock")
-    items = yield ("read", "items")
-    while not items:
-        yield ("wait", "changed", "lock")
-        items = yield ("read", "items")
-    yield ("write", "items", items[1:])
-    yield ("notify", "changed")
-    yield ("release", "lock")
-    return items[0]
+# -     yield ("wait", "not_empty", "lock")
+# -     items = yield ("read", "items")
+# - yield ("write", "items", items[1:])
+# - yield ("notify", "not_full")
+# +     yield ("wait", "changed", "lock")
+# +     items = yield ("read", "items")
+# + yield ("write", "items", items[1:])
+# + yield ("notify", "changed")
 
 
 # %% mutant bounded-buffer in interleavings.ipynb: checks for items before taking the lock
-def get():
-    items = yield ("read", "items")
-    yield ("acquire", "lock")
-    while not items:
-        yield ("wait", "not_empty", "lock")
-        items = yield ("read", "items")
-    yield ("write", "items", items[1:])
-    yield ("notify", "not_full")
-    yield ("release", "lock")
-    return items[0]
+# - """A thread step sequence that removes and returns the oldest item once there is one."""
+# - yield ("acquire", "lock")
+# - items = yield ("read", "items")
+# - while not items:
+# + """A thread step sequence that removes and returns the oldest item once there is one."""
+# + items = yield ("read", "items")
+# + yield ("acquire", "lock")
+# + while not items:
 
 
 # %% mutant bounded-buffer in interleavings.ipynb: takes the newest item (a stack, not a queue)
-def get():
-    yield ("acquire", "lock")
-    items = yield ("read", "items")
-    while not items:
-        yield ("wait", "not_empty", "lock")
-        items = yield ("read", "items")
-    yield ("write", "items", items[:-1])
-    yield ("notify", "not_full")
-    yield ("release", "lock")
-    return items[-1]
+# - yield ("write", "items", items[1:])
+# - yield ("notify", "not_full")
+# - yield ("release", "lock")
+# - return items[0]
+# + yield ("write", "items", items[:-1])
+# + yield ("notify", "not_full")
+# + yield ("release", "lock")
+# + return items[-1]
 
 
 # %% mutant bounded-buffer in interleavings.ipynb: never waits for room (overfills the buffer)
-def put(item):
-    yield ("acquire", "lock")
-    items = yield ("read", "items")
-    yield ("write", "items", items + [item])
-    yield ("notify", "not_empty")
-    yield ("release", "lock")
+# - capacity = yield ("read", "capacity")
+# - while len(items) >= capacity:
+# -     yield ("wait", "not_full", "lock")
+# -     items = yield ("read", "items")
 
 
 # %% alternative bounded-buffer in interleavings.ipynb: two conditions, each woken with notify_all
@@ -457,31 +393,18 @@ def get():
 
 
 # %% mutant pipeline in tasks.ipynb: one sentinel for the whole pool (the other workers wait on)
-def run_pipeline(jobs, work, workers):
-    tasks, results, errors, stop = queue.Queue(), [None] * len(jobs), [], object()
+# - tasks: queue.Queue = queue.Queue()
+# - results: list = [None] * len(jobs)
+# - errors: list[BaseException] = []
+# - stop = object()
+# + tasks, results, errors, stop = queue.Queue(), [None] * len(jobs), [], object()
 
-    def worker():
-        while True:
-            item = tasks.get()
-            if item is stop:
-                return
-            index, job = item
-            try:
-                results[index] = work(job)
-            except BaseException as exc:
-                errors.append(exc)
+# - if errors:
+# -     continue  # something failed: skip the jobs left, but keep draining
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for item in enumerate(jobs):
-        tasks.put(item)
-    tasks.put(stop)
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+# - for _ in threads:
+# -     tasks.put(stop)
+# + tasks.put(stop)
 
 
 # %% mutant pipeline in tasks.ipynb: results in the order they finish, not the order of jobs
@@ -513,30 +436,25 @@ def run_pipeline(jobs, work, workers):
 
 
 # %% mutant pipeline in tasks.ipynb: a worker's exception is lost with its thread
-def run_pipeline(jobs, work, workers):
-    tasks, results, stop = queue.Queue(), [None] * len(jobs), object()
+# - tasks: queue.Queue = queue.Queue()
+# - results: list = [None] * len(jobs)
+# - errors: list[BaseException] = []
+# - stop = object()
+# + tasks, results, stop = queue.Queue(), [None] * len(jobs), object()
 
-    def worker():
-        while True:
-            item = tasks.get()
-            if item is stop:
-                return
-            index, job = item
-            try:
-                results[index] = work(job)
-            except Exception:
-                pass
+# - if errors:
+# -     continue  # something failed: skip the jobs left, but keep draining
+# - try:
+# -     results[index] = work(job)
+# - except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+# -     errors.append(exc)
+# + try:
+# +     results[index] = work(job)
+# + except Exception:
+# +     pass
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for item in enumerate(jobs):
-        tasks.put(item)
-    for _ in threads:
-        tasks.put(stop)
-    for thread in threads:
-        thread.join()
-    return results
+# - if errors:
+# -     raise errors[0]
 
 
 # %% mutant pipeline in tasks.ipynb: one job at a time in the calling thread (no pool)
@@ -586,100 +504,71 @@ def run_pipeline(jobs, work, workers):
 
 
 # %% mutant mutex in tasks.ipynb: never locks (the guard works, but threads overlap)
-class Mutex:
-    def __init__(self, value):
-        self._value = value
+# - self._lock = threading.Lock()
 
-    def lock(self):
-        @contextlib.contextmanager
-        def holding():
-            guard = Guard(self)
-            try:
-                yield guard
-            finally:
-                guard._mutex = None
-
-        return holding()
+# - with self._lock:
+# -     guard = Guard(self)
+# -     try:
+# -         yield guard
+# -     finally:
+# -         guard._mutex = None
+# + guard = Guard(self)
+# + try:
+# +     yield guard
+# + finally:
+# +     guard._mutex = None
 
 
 # %% mutant mutex in tasks.ipynb: the guard still works after the block
-class Mutex:
-    def __init__(self, value):
-        self._value = value
-        self._lock = threading.Lock()
-
-    def lock(self):
-        @contextlib.contextmanager
-        def holding():
-            with self._lock:
-                yield Guard(self)
-
-        return holding()
+# - guard = Guard(self)
+# - try:
+# -     yield guard
+# - finally:
+# -     guard._mutex = None
+# + yield Guard(self)
 
 
 # %% mutant mutex in tasks.ipynb: the lock stays held when the block raises
-class Mutex:
-    def __init__(self, value):
-        self._value = value
-        self._lock = threading.Lock()
-
-    def lock(self):
-        @contextlib.contextmanager
-        def holding():
-            self._lock.acquire()
-            guard = Guard(self)
-            yield guard
-            guard._mutex = None
-            self._lock.release()
-
-        return holding()
+# - with self._lock:
+# -     guard = Guard(self)
+# -     try:
+# -         yield guard
+# -     finally:
+# -         guard._mutex = None
+# + self._lock.acquire()
+# + guard = Guard(self)
+# + yield guard
+# + guard._mutex = None
+# + self._lock.release()
 
 
 # %% mutant mutex in tasks.ipynb: one lock shared by every Mutex (a class attribute)
-class Mutex:
-    _shared = threading.Lock()
+# - """A value reachable only through a :class:`Guard`, while the mutex's lock is held."""
+# + _shared = threading.Lock()
 
-    def __init__(self, value):
-        self._value = value
+# - self._lock = threading.Lock()
 
-    def lock(self):
-        @contextlib.contextmanager
-        def holding():
-            with Mutex._shared:
-                guard = Guard(self)
-                try:
-                    yield guard
-                finally:
-                    guard._mutex = None
-
-        return holding()
+# - with self._lock:
+# + with Mutex._shared:
 
 
 # %% mutant mutex in tasks.ipynb: keeps the value in a public attribute
-class Mutex:
-    def __init__(self, value):
-        self.value = value
-        self._lock = threading.Lock()
-
-    @property
-    def _value(self):
-        return self.value
-
-    @_value.setter
-    def _value(self, new):
-        self.value = new
-
-    def lock(self):
-        @contextlib.contextmanager
-        def holding():
-            with self._lock:
-                guard = Guard(self)
-                try:
-                    yield guard
-                finally:
-                    guard._mutex = None
-
-        return holding()
+# - """A value reachable only through a :class:`Guard`, while the mutex's lock is held."""
+# -
+# - def __init__(self, value) -> None:
+# -     self._value = value
+# -     self._lock = threading.Lock()
+# + def __init__(self, value):
+# +     self.value = value
+# +     self._lock = threading.Lock()
+# +
+# + @property
+# + def _value(self):
+# +     return self.value
+# +
+# + @_value.setter
+# + def _value(self, new):
+# +     self.value = new
 
 
 # %% alternative mutex in tasks.ipynb: a hand-written context manager and a live flag
@@ -722,15 +611,14 @@ class Mutex:
 
 
 # %% mutant crawler in tasks.ipynb: no limit (every fetch at once)
-async def crawl(urls, fetch, limit):
-    tasks = [asyncio.create_task(fetch(url)) for url in urls]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+# - slots = asyncio.Semaphore(limit)
+# -
+# - async def one(url):
+# -     async with slots:
+# -         return await fetch(url)
+# -
+# - tasks = [asyncio.create_task(one(url)) for url in urls]
+# + tasks = [asyncio.create_task(fetch(url)) for url in urls]
 
 
 # %% mutant crawler in tasks.ipynb: one fetch at a time
@@ -739,37 +627,17 @@ async def crawl(urls, fetch, limit):
 
 
 # %% mutant crawler in tasks.ipynb: a semaphore per task, so nothing is bounded
-async def crawl(urls, fetch, limit):
-    async def one(url):
-        async with asyncio.Semaphore(limit):
-            return await fetch(url)
-
-    tasks = [asyncio.create_task(one(url)) for url in urls]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+# - slots = asyncio.Semaphore(limit)
+# -
+# - async def one(url):
+# -     async with slots:
+# + async def one(url):
+# +     async with asyncio.Semaphore(limit):
 
 
 # %% mutant crawler in tasks.ipynb: results in the order fetches finish
-async def crawl(urls, fetch, limit):
-    slots = asyncio.Semaphore(limit)
-
-    async def one(url):
-        async with slots:
-            return await fetch(url)
-
-    tasks = [asyncio.create_task(one(url)) for url in urls]
-    try:
-        return [await next_done for next_done in asyncio.as_completed(tasks)]
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+# - return list(await asyncio.gather(*tasks))
+# + return [await next_done for next_done in asyncio.as_completed(tasks)]
 
 
 # %% mutant crawler in tasks.ipynb: on error, raises without cancelling the other fetches
@@ -784,20 +652,7 @@ async def crawl(urls, fetch, limit):
 
 
 # %% mutant crawler in tasks.ipynb: cancels on error but does not wait for the cleanups
-async def crawl(urls, fetch, limit):
-    slots = asyncio.Semaphore(limit)
-
-    async def one(url):
-        async with slots:
-            return await fetch(url)
-
-    tasks = [asyncio.create_task(one(url)) for url in urls]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        raise
+# - await asyncio.gather(*tasks, return_exceptions=True)
 
 
 # %% alternative crawler in tasks.ipynb: asyncio.TaskGroup, unwrapping its ExceptionGroup
@@ -852,10 +707,7 @@ def spawn(coro):
 
 
 # %% mutant async-state in tasks.ipynb: keeps every task for ever
-def spawn(coro):
-    task = asyncio.create_task(coro)
-    _background.add(task)
-    return task
+# - task.add_done_callback(_background.discard)
 
 
 # %% alternative async-state in tasks.ipynb: explicit acquire/release; a dict of live tasks
