@@ -46,6 +46,7 @@ from course.grading.classroom import (
     summary_table,
 )
 from course.grading.limits import Limits
+from course.grading.privilege import UID_SETTING
 from course.grading.sandbox import (
     SANDBOX_UID_BASE,
     SANDBOX_UID_COUNT,
@@ -175,18 +176,24 @@ def submit(course: Path, student: str, nb=None, raw: bytes | None = None, name=N
         nbformat.write(nb, str(folder / name))
 
 
+#: The judges of this class run as a uid of their own (a root driver's judges and their
+#: unprivileged sandboxes all run as it), so what this run left is told apart from other tests'.
+JUDGE_UID = SANDBOX_UID_BASE - 7
+
+
 def sandbox_processes() -> list[int]:
-    """Processes of a sandbox uid (from /proc/PID/status: a non-dumpable process's /proc/PID
-    belongs to root) or of the h05 daemon."""
+    """Processes of a sandbox pool uid or this run's judge uid (from /proc/PID/status: a
+    non-dumpable process's /proc/PID belongs to root) or of the h05 daemon."""
     pids = []
     for pid, uids, _ in process_ids():
         try:
             cmdline = Path("/proc", pid, "cmdline").read_bytes()
         except OSError:
             continue
-        if any(SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UID_COUNT for uid in uids) or (
-            b"adversarial-daemon-marker" in cmdline
-        ):
+        if any(
+            SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UID_COUNT or uid == JUDGE_UID
+            for uid in uids
+        ) or (b"adversarial-daemon-marker" in cmdline):
             pids.append(int(pid))
     return pids
 
@@ -252,12 +259,15 @@ def grade_the_class(course: Path) -> dict:
     started = time.monotonic()
     recorder = GradebookRecorder(course, ASSIGNMENT)
     kwargs = dict(jobs=2, launcher="bwrap", limits=LIMITS, progress=False, record=recorder)
+    os.environ[UID_SETTING] = str(JUDGE_UID)  # this module's class only (restored below)
     first = grade_class(course, ASSIGNMENT, students=BYSTANDERS, **kwargs)
     bystanders_before = {s: student_state(course, s) for s in BYSTANDERS}
     results = grade_class(course, ASSIGNMENT, students=sorted(attacks), **kwargs)
     bystanders_after = {s: student_state(course, s) for s in BYSTANDERS}
     again = grade_class(course, ASSIGNMENT, students=BYSTANDERS, **kwargs)
     seconds = time.monotonic() - started
+    left = sandbox_processes()
+    os.environ.pop(UID_SETTING, None)
     with Gradebook(recorder.db_url) as gb:
         gradebook = {s.student.id: s.score for s in gb.find_assignment(ASSIGNMENT).submissions}
     # feedback, nbgrader's own: the bystanders and the students who tried to leak hidden tests
@@ -276,7 +286,7 @@ def grade_the_class(course: Path) -> dict:
         )
         + sorted(k for k in before_tree if k not in tree_hash(instructor)),
         "seconds": seconds,
-        "left": sandbox_processes(),
+        "left": left,
         "gradebook": gradebook,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -63,3 +64,32 @@ def test_a_grader_bug_is_an_answer_not_a_crash():
 def test_a_pool_needs_a_process():
     with pytest.raises(ValueError, match="at least one"):
         JudgePool(0)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a root driver drops its judges' rights")
+def test_a_root_drivers_judges_are_never_root_and_see_only_their_run(tmp_path):
+    """The judges of `course grade` run as root: their own uid, no capabilities, and a view of
+    the file system without the course (only the Python environment and their run folder)."""
+    from course.grading.privilege import JUDGE_UID, judge_command
+    from course.grading.sandbox import sandbox_problem
+    from tests.conftest import ROOT
+
+    if sandbox_problem() is not None:
+        pytest.skip(f"needs bubblewrap: {sandbox_problem()}")
+    run = tmp_path / "run"
+    run.mkdir()
+    os.chown(run, JUDGE_UID, JUDGE_UID)
+    secret = [str(ROOT / "solutions"), str(ROOT / "nbgrader_config.py"), "/root"]
+    answers = []
+    with JudgePool(1, handler="course.grading.privilege:describe", wrap=judge_command(run)) as pool:
+        pool.run(
+            [Task({"paths": [*secret, str(run)]}, 60)],
+            lambda t, a: answers.append(a),
+            lambda t, why: pytest.fail(why),
+            lambda t, why: pytest.fail(why),
+        )
+    (me,) = answers
+    assert (me["uid"], me["euid"], me["gid"], me["groups"]) == (JUDGE_UID, JUDGE_UID, JUDGE_UID, [])
+    assert me["cap_eff"] == 0 and me["cap_bnd"] == 0 and me["no_new_privs"]
+    visible = me["visible"]
+    assert visible[str(run)] and not any(visible[p] for p in secret[:2]), visible

@@ -44,7 +44,8 @@ from typing import Any
 import nbformat
 
 from course.grading.gradebook import GradebookRecorder, course_paths
-from course.grading.limits import Limits
+from course.grading.hidden import SOURCE_COPY
+from course.grading.limits import Limits, course_pythonpath
 
 __all__ = [
     "Submission",
@@ -176,7 +177,7 @@ def find_submissions(
 
 
 def _grade_one(
-    root: str,
+    sources: str,
     sub: Submission,
     launcher_name: str,
     limits: Limits,
@@ -187,6 +188,7 @@ def _grade_one(
 
     Returns the result and the autograded notebook's text, which the class driver writes.
 
+    ``sources``: the folder of the assignments' source folders (the run's copy).
     ``work``: the submission's folder and sandbox, shared with its other notebooks (see
     :func:`_grade_student`); by default the notebook gets a scratch folder and workers of its own.
     """
@@ -195,9 +197,7 @@ def _grade_one(
 
     started = time.monotonic()
     problems = [sub.problem] if sub.problem else []
-    sources, _ = _folders(Path(root))
-    source = sources / sub.assignment / sub.notebook
-    out = Path(root) / "autograded" / sub.student / sub.assignment / sub.notebook
+    source = Path(sources) / sub.assignment / sub.notebook
     try:
         launcher = launcher_by_name(launcher_name)
         with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
@@ -226,7 +226,6 @@ def _grade_one(
             time.monotonic() - started,
             cells,
             problems,
-            str(out),
         )
         return graded, nbformat.writes(result.notebook)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the class
@@ -238,7 +237,7 @@ def _grade_one(
 
 
 def _grade_student(
-    root: str, subs: list[Submission], launcher_name: str, limits: Limits, hidden_feedback: str
+    sources: str, subs: list[Submission], launcher_name: str, limits: Limits, hidden_feedback: str
 ) -> list[tuple[GradedNotebook, str]]:
     """Grade one student's notebooks, one after another, in one sandbox (runs in a pool process).
 
@@ -252,13 +251,13 @@ def _grade_student(
 
     launcher = launcher_by_name(launcher_name)
     if not isinstance(launcher, BwrapLauncher):
-        return [_grade_one(root, sub, launcher_name, limits, hidden_feedback) for sub in subs]
+        return [_grade_one(sources, sub, launcher_name, limits, hidden_feedback) for sub in subs]
     with tempfile.TemporaryDirectory(prefix="course-student-") as scratch:
         workdir = Path(scratch) / "work"
         workdir.mkdir()
         with Sandbox(workdir, launcher, limits) as sandbox:
             return [
-                _grade_one(root, sub, launcher_name, limits, hidden_feedback, (workdir, sandbox))
+                _grade_one(sources, sub, launcher_name, limits, hidden_feedback, (workdir, sandbox))
                 for sub in subs
             ]
 
@@ -280,11 +279,11 @@ def handle_task(task: dict) -> dict:
         for s in task["subs"]
     ]  # fmt: skip
     limits = Limits(**task["limits"])
-    args = (task["root"], task["launcher"], limits, task["hidden_feedback"])
+    args = (task["launcher"], limits, task["hidden_feedback"])
     if task.get("alone"):
-        done = [_grade_one(task["root"], sub, *args[1:]) for sub in subs]
+        done = [_grade_one(task["sources"], sub, *args) for sub in subs]
     else:
-        done = _grade_student(task["root"], subs, *args[1:])
+        done = _grade_student(task["sources"], subs, *args)
     return {"results": [{"graded": asdict(g), "notebook": text} for g, text in done]}
 
 
@@ -292,14 +291,74 @@ _early: list[tuple[int, Any, str]] = []  # started by prestart()
 
 
 def _new_pool(jobs: int) -> tuple[Any, str]:
-    """``jobs`` judge processes and the run's private folder of shared oracle values."""
+    """``jobs`` judge processes and the run's private folder (see :func:`_run_folder`).
+
+    As root the judges run as :data:`course.grading.privilege.JUDGE_UID` (never as root), with
+    an environment of their own: nothing of the driver's (a gradebook password, say) but what
+    Python needs.
+    """
     from course.grading.oracle import SHARED
     from course.grading.pool import JudgePool
+    from course.grading.privilege import judge_command, judge_ids
 
-    folder = tempfile.mkdtemp(prefix="course-oracles-")  # 0700: see course.grading.oracle
-    env = dict(os.environ)
-    env[SHARED] = folder
-    return JudgePool(jobs, env), folder
+    run = _run_folder()
+    env = {k: v for k, v in os.environ.items() if k in _JUDGE_ENV or k.startswith("LC_")}
+    env.update({SHARED: str(run / "oracles"), SOURCE_COPY: str(run / "solutions")})
+    env.update({"HOME": str(run / "home"), "TMPDIR": str(run / "tmp")})
+    env["PYTHONPATH"] = os.pathsep.join(
+        dict.fromkeys([course_pythonpath(), *filter(None, env.get("PYTHONPATH", "").split(":"))])
+    )
+    wrap = judge_command(run) if judge_ids() is not None else []
+    if wrap:
+        _check_judge_can_run(wrap, env)
+    return JudgePool(jobs, env, wrap=wrap), str(run)
+
+
+_JUDGE_ENV = ("PATH", "LANG", "TZ", "TMPDIR", "PYTHONPATH", "PYTHONHASHSEED", "VIRTUAL_ENV")
+
+
+def _run_folder() -> Path:
+    """The run's private folder: the judges' (0700) copy of sources and submissions, their
+    shared oracle values and home. Made by the driver; as root, handed to the judges' user."""
+
+    run = Path(tempfile.mkdtemp(prefix="course-run-"))
+    for name in ("oracles", "solutions", "submitted", "home", "tmp"):
+        (run / name).mkdir(mode=0o700)
+    _hand_over(run)
+    return run
+
+
+def _hand_over(folder: Path) -> None:
+    """As root, give the judges' user ``folder`` and what is in it (the driver made all of it)."""
+    from course.grading.privilege import judge_ids
+
+    ids = judge_ids()
+    if ids is None:
+        return
+    os.chown(folder, *ids, follow_symlinks=False)
+    for base, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            os.chown(os.path.join(base, name), *ids, follow_symlinks=False)
+
+
+def _check_judge_can_run(wrap: list[str], env: dict[str, str]) -> None:
+    """Fail at once, saying what to change, if the judges cannot run the grader here."""
+    import subprocess
+
+    probe = subprocess.run(
+        [*wrap, sys.executable, "-c", "import course.grading.judge"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    if probe.returncode != 0:
+        last = (probe.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise PermissionError(
+            "run as root, course grade starts its judges as their own user (never as root), "
+            f"in a sandbox of their own, and they cannot run the grader here: {last}. Run "
+            "course grade as an ordinary user, or install bubblewrap (apt-get install bubblewrap)"
+        )
 
 
 def prestart(jobs: int | None = None) -> None:
@@ -322,7 +381,7 @@ def _drop_early() -> None:
 
 
 def _take_pool(jobs: int) -> tuple[Any, str]:
-    """A prestarted pool of ``jobs`` processes and its shared-oracle folder, or a new one."""
+    """A prestarted pool of ``jobs`` processes and its run folder, or a new one."""
     for index, (count, pool, folder) in enumerate(_early):
         if count == jobs:
             del _early[index]
@@ -345,18 +404,20 @@ def grade_class(
     root = Path(root).resolve()
     limits = limits or Limits()
     # processes start as students need them (up to jobs); they share `once` values in `shared`
-    pool, shared = _take_pool(max(1, jobs or os.cpu_count() or 1))
+    pool, run = _take_pool(max(1, jobs or os.cpu_count() or 1))
     try:
         return _grade_class(
-            pool, root, assignment, students, launcher, limits, hidden_feedback, progress, record
-        )
+            pool, Path(run), root, assignment, students, launcher, limits, hidden_feedback,
+            progress, record,
+        )  # fmt: skip
     finally:
         pool.close()
-        shutil.rmtree(shared, ignore_errors=True)
+        shutil.rmtree(run, ignore_errors=True)
 
 
 def _grade_class(
     pool: Any,
+    run: Path,
     root: Path,
     assignment: str,
     students: Iterable[str] | None,
@@ -373,6 +434,7 @@ def _grade_class(
     results: list[GradedNotebook] = []
     if not subs:
         return results
+    copies = _copy_for_judges(root, run, assignment, subs)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -399,8 +461,8 @@ def _grade_class(
         # no notebook may hold a judge process longer than its limits allow (the judge stops
         # each one at total_seconds; this is the backstop if it cannot), plus start-up
         payload = {
-            "root": str(root),
-            "subs": [{**asdict(s), "path": str(s.path) if s.path else None} for s in group],
+            "sources": str(run / "solutions"),
+            "subs": [{**asdict(s), "path": copies.get(subs.index(s))} for s in group],
             "launcher": launcher,
             "limits": asdict(limits),
             "hidden_feedback": hidden_feedback,
@@ -434,6 +496,36 @@ def _grade_class(
     results.sort(key=lambda g: (g.student, g.notebook))
     write_records(root, assignment, results)
     return results
+
+
+def _copy_for_judges(
+    root: Path, run: Path, assignment: str, subs: list[Submission]
+) -> dict[int, str | None]:
+    """Copy the assignment's sources and the submissions into the run folder, for the judges.
+
+    The judges (as root: another user) read only these copies, never the course folder. A
+    submission is opened without following links (a link to another student's notebook is
+    refused); returns each submission's copy by index (None: nothing to read).
+    """
+    sources, _ = _folders(root)
+    shutil.copytree(sources / assignment, run / "solutions" / assignment, dirs_exist_ok=True)
+    copies: dict[int, str | None] = {}
+    for index, sub in enumerate(subs):
+        copies[index] = None
+        if sub.path is None or sub.problem:
+            continue
+        target = run / "submitted" / sub.student / assignment / sub.notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(sub.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as exc:
+            sub.problem = f"{sub.notebook} cannot be read ({exc.strerror}: is it a link?)"
+            continue
+        with os.fdopen(fd, "rb") as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        copies[index] = str(target)
+    _hand_over(run)
+    return copies
 
 
 def _answers(root: Path, group: list[Submission], answer: Any) -> list[GradedNotebook]:

@@ -18,6 +18,7 @@ Code is MIT licensed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -50,19 +51,21 @@ class Task:
 
 class _Process:
     def __init__(
-        self, env: dict[str, str], preexec: Callable[[], None] | None, handler: str
+        self,
+        env: dict[str, str],
+        handler: str,
+        wrap: list[str],
     ) -> None:
         read_end, write_end = os.pipe()
         os.set_inheritable(write_end, True)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "course.grading.pool", str(write_end), handler],
+                [*wrap, sys.executable, "-m", "course.grading.pool", str(write_end), handler],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 env=env,
                 pass_fds=(write_end,),
                 start_new_session=True,
-                preexec_fn=preexec,  # noqa: PLW1509 - only set ids before exec
             )
         except BaseException:
             os.close(read_end)
@@ -71,6 +74,7 @@ class _Process:
             os.close(write_end)
         os.set_blocking(read_end, False)
         self.answers = read_end
+        self.wrapped = bool(wrap)
         self.task: Task | None = None
 
     def send(self, task: Task) -> None:
@@ -101,28 +105,28 @@ class _Process:
 class JudgePool:
     """``jobs`` judge processes; :meth:`run` grades tasks and hands each answer to a callback.
 
-    ``env``: the processes' environment; ``preexec``: run in each child before it starts
-    (a root driver drops to the grader's own user there); ``handler``: ``module:function`` that
-    answers a task in the child (after ``module.warm()``, if it has one).
+    ``env``: the processes' environment; ``handler``: ``module:function`` that
+    answers a task in the child (after ``module.warm()``, if it has one); ``wrap``: a command
+    prefix the processes start under (:func:`course.grading.privilege.judge_command`).
     """
 
     def __init__(
         self,
         jobs: int,
         env: dict[str, str] | None = None,
-        preexec: Callable[[], None] | None = None,
         handler: str = "course.grading.classroom:handle_task",
+        wrap: list[str] | None = None,
     ) -> None:
         if jobs < 1:
             raise ValueError(f"a pool needs at least one process, got {jobs}")
         self.env = dict(os.environ if env is None else env)
-        self.preexec = preexec
         self.handler = handler
+        self.wrap = list(wrap or [])
         self.jobs = jobs
         self._idle: list[_Process] = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Process:
-        return _Process(self.env, self.preexec, self.handler)
+        return _Process(self.env, self.handler, self.wrap)
 
     def run(
         self,
@@ -197,8 +201,11 @@ class JudgePool:
                 code = proc.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 code = None  # closed its end but lives on: it is killed next
-            if code is not None and code < 0:
-                return None, f"the grading process was killed (signal {-code}) before it answered"
+            # killed: a negative status, or 128 + the signal when bubblewrap wraps the process
+            signum = -code if code is not None and code < 0 else 0
+            signum = code - 128 if code is not None and code > 128 and proc.wrapped else signum
+            if signum:
+                return None, f"the grading process was killed (signal {signum}) before it answered"
             return None, f"the grading process ended (exit status {code}) before it answered"
         task.buffer += chunk
         if len(task.buffer) > MAX_ANSWER_BYTES:
@@ -212,8 +219,17 @@ class JudgePool:
             return None, f"the grading process's answer is not JSON ({exc})"
 
     def close(self) -> None:
-        """Stop every process (they are idle or stuck: nothing is lost)."""
+        """Stop every process: each may end by itself (its stdin closes), then it is killed.
+
+        Idle processes hold no sandbox (each task closes its own), so nothing is lost.
+        """
         for proc in self._idle:
+            with contextlib.suppress(OSError):
+                proc.proc.stdin.close()
+        end = time.monotonic() + 5
+        for proc in self._idle:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.proc.wait(timeout=max(0.0, end - time.monotonic()))
             proc.kill()
         self._idle = []
 

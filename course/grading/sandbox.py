@@ -453,13 +453,57 @@ class BwrapLauncher:
         return proc
 
     def stop(self, proc: subprocess.Popen) -> None:
-        """Kill the sandbox: bwrap's process group, its PID namespace, every process of its uid."""
+        """Kill the sandbox: bwrap's process group, its PID namespace, every process of its uid.
+
+        Returns once none of its processes is left (its PID namespace is empty), so a caller
+        that counts what is left after a run sees nothing of a sandbox being torn down.
+        """
+        namespace = _child_namespace(proc.pid)
         _kill_group(proc)
         with self._lock:
             lease = self._leases.pop(proc.pid, None)
         if lease is not None:
             _kill_uid(lease.uid)
             lease.release()
+        if namespace is not None:
+            _wait_namespace_empty(namespace)
+
+
+def _pid_namespace(pid: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def _child_namespace(pid: int) -> str | None:
+    """The PID namespace of ``pid``'s child in a namespace of its own (bwrap's init), if any."""
+    own = _pid_namespace("self")
+    for child, _uids, ppid in process_ids():
+        if ppid == pid:
+            namespace = _pid_namespace(child)
+            if namespace is not None and namespace != own:
+                return namespace
+    return None
+
+
+def _wait_namespace_empty(namespace: str, seconds: float = 10.0) -> None:
+    """Wait (up to ``seconds``) until no process is left in the PID namespace ``namespace``.
+
+    Its init was killed: the kernel kills the rest, which takes a moment; what is still there
+    is killed again on the way.
+    """
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        left = [
+            int(e) for e in os.listdir("/proc") if e.isdigit() and _pid_namespace(e) == namespace
+        ]
+        if not left:
+            return
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
 
 
 def _chown_tree(folder: Path, uid: int) -> None:
