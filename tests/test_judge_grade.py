@@ -114,3 +114,15 @@ def test_feedback_and_export_work_and_show_no_hidden_test(course):
         rows = {r["student_id"]: r for r in csv.DictReader(f)}
     assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) > 0
     assert float(rows["blank"]["score"]) == 0
+
+
+@pytest.mark.slow
+def test_the_grading_benchmark_grades_what_it_claims(tmp_path):
+    """``bench grading`` on a tiny class: identical scores to nbgrader, wrong ones lose points."""
+    done = subprocess.run(
+        [sys.executable, "-m", "course", "bench", "grading", "--assignment", ASSIGNMENT,
+         "--copies", "2", "--jobs", "2", "--keep", str(tmp_path / "bench")],
+        capture_output=True, text=True, env=venv_env(), timeout=900, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "identical scores" in done.stdout and "per core" in done.stdout, done.stdout

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.authoring.mutants import all_mutants, merge_into
+from course.authoring.mutants import all_mutants, mutant_cell
 from course.authoring.release import venv_env
 from course.grading.cells import is_answer, read
 from course.grading.classroom import GradebookRecorder, grade_class, prestart
@@ -67,10 +67,11 @@ def build_course(root: Path, course: Path, assignment: str, copies: int) -> dict
             answers = {
                 c.metadata.nbgrader["grade_id"]: c.source for c in source.cells if is_answer(c)
             }
-            if kind == "wrong":
-                for m in reversed(mutants):
-                    if m.cell in answers:
-                        answers[m.cell] = merge_into(answers[m.cell], m.source)
+            if kind == "wrong":  # each answer as its first mutant writes it
+                for cell in answers:
+                    first = next((m for m in mutants if m.cell == cell), None)
+                    if first is not None:
+                        answers[cell] = mutant_cell(answers[cell], first)
             nb = read(release)
             for cell in nb.cells:
                 if is_answer(cell):
@@ -115,21 +116,26 @@ def main(argv: list[str] | None = None) -> int:
         theirs = nbgrader_scores(course, args.assignment)
         shutil.rmtree(course / "autograded")
 
-        started = time.perf_counter()
-        prestart(args.jobs)  # as `course grade` does: warms up while the gradebook opens
-        results = grade_class(
-            course,
-            args.assignment,
-            jobs=args.jobs,
-            launcher=args.sandbox,
-            limits=Limits(),
-            progress=False,
-            record=GradebookRecorder(course, args.assignment),  # as `course grade` does
-        )
-        course_seconds = time.perf_counter() - started
-        ours = {
-            (g.student, g.notebook): {c["grade_id"]: c["points"] for c in g.cells} for g in results
-        }
+        runs = {}  # jobs -> (seconds, scores)
+        for jobs in dict.fromkeys([args.jobs, 1]):  # and per core: one judge process
+            shutil.rmtree(course / "autograded", ignore_errors=True)
+            started = time.perf_counter()
+            prestart(jobs)  # as `course grade` does: warms up while the gradebook opens
+            results = grade_class(
+                course,
+                args.assignment,
+                jobs=jobs,
+                launcher=args.sandbox,
+                limits=Limits(),
+                progress=False,
+                record=GradebookRecorder(course, args.assignment),  # as `course grade` does
+            )
+            seconds = time.perf_counter() - started
+            runs[jobs] = seconds, {
+                (g.student, g.notebook): {c["grade_id"]: c["points"] for c in g.cells}
+                for g in results
+            }
+        course_seconds, ours = runs[args.jobs]
 
     differ = sorted(key for key in theirs if ours.get(key) != theirs[key])
     notebooks = len(ours)
@@ -143,10 +149,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     ratio = nbgrader_seconds / course_seconds
     print(f"throughput ratio (course grade / nbgrader autograde): {ratio:.2f}x")
+    if args.jobs != 1:
+        one_seconds, one_scores = runs[1]
+        print(
+            f"course grade --jobs 1: {one_seconds:7.1f} s; per core (one judge process against "
+            f"nbgrader's one kernel at a time): {nbgrader_seconds / one_seconds:.2f}x"
+        )
+        differ += sorted(k for k in theirs if one_scores.get(k) != theirs[k] and k not in differ)
     if differ:
         print(f"scores DIFFER for {len(differ)} notebook(s):")
         for key in differ[:10]:
             print(f"  {key}: nbgrader {theirs[key]} vs course grade {ours.get(key)}")
         return 1
     print("identical scores, test cell by test cell, for every submission")
+    full = {g.student for g in results if g.score == g.max_score}
+    if any(kinds[s] == "wrong" for s in full) or not all(kinds[s] == "wrong" or s in full
+                                                        for s in kinds):  # fmt: skip
+        print("the benchmark's submissions are not what they claim: every wrong one must lose "
+              "points and every correct one get full marks")  # fmt: skip
+        return 1
     return 0
