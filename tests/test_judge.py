@@ -28,6 +28,7 @@ from course.authoring.notebook_model import (
     region_lines,
 )
 from course.grading import judge, rpc
+from course.grading.cgroups import cgroup_problem
 from course.grading.judge import HIDDEN_FAILED, Worker, grade_notebook
 from course.grading.limits import Limits, NoSandbox
 from course.grading.rpc import CallTimeout, ChannelClosed, Endpoint, RemoteObject
@@ -536,9 +537,13 @@ as_root_in_bwrap = pytest.mark.skipif(
 
 
 @as_root_in_bwrap
-def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_path):
-    # each burner alone stays under the per-process RLIMIT_CPU (2 s): only their sum breaks it
-    w = Worker(tmp_path, BwrapLauncher(), Limits(memory_bytes=1 << 30, cpu_seconds=2))
+@pytest.mark.parametrize("use_cgroups", [True, False], ids=["cgroup", "uid"])
+def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_path, use_cgroups):
+    # each burner alone stays under the per-process RLIMIT_CPU (2 s): only their sum breaks it;
+    # counted by the sandbox's cgroup, or without one by its uid (/proc)
+    launcher = BwrapLauncher(use_cgroups=use_cgroups)
+    w = Worker(tmp_path, launcher, Limits(memory_bytes=1 << 30, cpu_seconds=2))
+    assert (w.proc.course_cgroup is not None) == (use_cgroups and cgroup_problem() is None)
     uid = w.proc.course_sandbox_uid
     try:
         run(w, _BURNERS)
@@ -559,8 +564,9 @@ def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_
 
 @pytest.mark.skipif(sandbox_problem() is not None, reason="needs the bubblewrap sandbox")
 def test_in_a_user_namespace_the_sandbox_is_counted_by_its_pid_namespace(tmp_path):
-    launcher = BwrapLauncher()
-    launcher.as_root = False  # the mode a grader who is not root gets: no uid of its own
+    # the mode a grader who is not root gets: no uid of its own, and no cgroup (v1 needs root)
+    launcher = BwrapLauncher(use_cgroups=False)
+    launcher.as_root = False
     w = Worker(tmp_path, launcher, Limits(memory_bytes=1 << 30, cpu_seconds=2))
     try:
         run(w, _BURNERS)

@@ -246,7 +246,7 @@ def _grade_student(
     the notebooks share one working folder, as under ``nbgrader autograde`` (the student's
     submission folder). Other launchers grade each notebook on its own.
     """
-    from course.grading.sandbox import BwrapLauncher, launcher_by_name
+    from course.grading.sandbox import BwrapLauncher, launcher_by_name, scratch_quota
     from course.grading.zygote import Sandbox
 
     launcher = launcher_by_name(launcher_name)
@@ -255,7 +255,11 @@ def _grade_student(
     with tempfile.TemporaryDirectory(prefix="course-student-") as scratch:
         workdir = Path(scratch) / "work"
         workdir.mkdir()
-        with Sandbox(workdir, launcher, limits) as sandbox:
+        # as root, the folder is a tmpfs of Limits.disk_bytes: what the student may write there
+        with (
+            scratch_quota(workdir, int(limits.disk_bytes)),
+            Sandbox(workdir, launcher, limits) as sandbox,
+        ):
             return [
                 _grade_one(sources, sub, launcher_name, limits, hidden_feedback, (workdir, sandbox))
                 for sub in subs

@@ -417,10 +417,11 @@ class Worker:
     """One learner process and the channel to it.
 
     CPU time: :meth:`cpu_seconds` counts every process of the submission, as the OS counts it
-    (see :func:`_sandbox_cpu`), and a watchdog thread stops the worker (``broken == "cpu"``)
-    once they have used more than ``cpu_budget`` seconds (``limits.cpu_seconds`` unless the
-    judge passes what is left of the submission's budget): the per-process ``RLIMIT_CPU`` alone
-    would let each of many processes use the whole limit.
+    (see :func:`_sandbox_cpu`: the sandbox's cgroup where there is one, else ``/proc``; a worker
+    forked by a zygote counts the sandbox's time since its fork), and a watchdog thread stops
+    the worker (``broken == "cpu"``) once they have used more than ``cpu_budget`` seconds
+    (``limits.cpu_seconds`` unless the judge passes what is left of the submission's budget):
+    the per-process ``RLIMIT_CPU`` alone would let each of many processes use the whole limit.
     """
 
     #: seconds between two readings of the CPU watchdog
@@ -575,6 +576,11 @@ def _own_and_reaped(fields: list[str]) -> int:
 def _sandbox_cpu(proc: Any) -> float:
     """CPU seconds of every process of the submission that ``proc`` (the launcher's) runs.
 
+    Where the launcher put the sandbox in a cgroup of its own (``proc.course_cgroup``, see
+    :mod:`course.grading.cgroups`), read the group's CPU counter: it holds the time of every
+    process that ever ran in the sandbox, children reaped automatically (``SIGCHLD`` ignored)
+    included, and stays readable after the sandbox is stopped. Otherwise count from ``/proc``:
+
     Under the bubblewrap launcher run as root, the sandbox has a uid of its own that its
     processes cannot shed (no capabilities, ``no_new_privs``): count every process of that uid
     (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
@@ -586,6 +592,9 @@ def _sandbox_cpu(proc: Any) -> float:
     not lost when it exits; what is lost is a child auto-reaped because its parent ignores
     ``SIGCHLD`` (between two readings), which the per-process ``RLIMIT_CPU`` still bounds.
     """
+    group = getattr(proc, "course_cgroup", None)
+    if group is not None:
+        return group.cpu_seconds()
     uid = getattr(proc, "course_sandbox_uid", None)
     if isinstance(uid, int):
         return _uid_cpu(uid, proc.pid)

@@ -14,7 +14,8 @@ A launcher must:
 - make the ``course`` package importable (read-only is enough) and the venv's Python runnable;
 - let the child read (never write) the folders ``read_only`` (the judge's test inputs), at the
   same paths;
-- apply ``limits`` (memory, CPU seconds, file size, processes) to everything it starts;
+- apply ``limits`` (memory, CPU seconds, file size, processes) to everything it starts
+  (the sandboxed launchers put it all in one cgroup where they can: ``course.grading.cgroups``);
 - ``stop(proc)``: kill every process it started for ``proc`` (the worker's children too) and
   reap them; it is called more than once on the same process without complaint.
 """
@@ -51,9 +52,18 @@ class Limits:
     processes: int = 64  #: processes/threads the sandbox may hold
     #: CPU time of the submission: a limit on each of its processes (RLIMIT_CPU) and, counted by
     #: the judge, on all of them together (see ``judge.Worker``; under the bubblewrap sandbox
-    #: run as root that includes processes that left the worker's session; NoSandbox counts the
-    #: worker's session and process group only)
+    #: run as root that includes processes that left the worker's session, and with cgroups
+    #: every process that ever ran in the sandbox, auto-reaped children included; NoSandbox
+    #: counts the worker's session and process group only)
     cpu_seconds: float = 900.0
+    #: memory of all the submission's processes together (resident memory, page cache and the
+    #: files it writes to its tmpfs folders, as its cgroup counts them): where the grader can
+    #: use cgroups (``course.grading.cgroups``), past it the kernel kills one of its processes;
+    #: ``memory_bytes`` is each process's address space, a different and larger number
+    total_memory_bytes: int = 4 << 30
+    #: what the submission may write in its working folder, all files together (a root grader
+    #: mounts a tmpfs of this size there: ``course.grading.sandbox.scratch_quota``)
+    disk_bytes: int = 512 << 20
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:

@@ -20,13 +20,22 @@
 - **resource limits** (``setrlimit`` through ``prlimit`` just before the command starts): address
   space, CPU seconds, file size, number of processes, core 0. Wall time is the caller's job; what
   the process writes to stderr is drained and capped at ``Limits.output_bytes``. The CPU limit is
-  per process; the judge also counts the CPU of every process of the sandbox's uid together
-  (``setsid`` and double-forked daemons included) and stops the sandbox past the limit.
+  per process; the judge also counts the CPU of all the sandbox's processes together and stops
+  the sandbox past the limit;
+- **a cgroup of its own** where the grader can make one (``course.grading.cgroups``: root, v1 or
+  v2): bubblewrap starts inside it, so every process of the sandbox is in it from the start. The
+  judge reads the sandbox's CPU time there (children reaped automatically under ``SIGCHLD =
+  SIG_IGN`` included; without cgroups it counts the processes of the sandbox's uid from
+  ``/proc``, which misses those), and it caps the memory (``Limits.total_memory_bytes``) and the
+  tasks (``Limits.processes`` and bubblewrap's own) of all of them together. ``stop`` kills what
+  is left in it and removes it. ``warning`` says what is lost without it.
 
 ``UnsandboxedLauncher`` (name ``"none"``) is the fallback where bubblewrap cannot run (not Linux,
 bubblewrap missing, user namespaces forbidden): it sets the same resource limits where it can, but
 the submission runs as the grader's user with the grader's view of the files and the network.
-``default_launcher()`` picks one and ``FALLBACK_WARNING`` says what the fallback risks.
+``default_launcher()`` picks one and ``FALLBACK_WARNING`` says what the fallback risks. Both put
+the command in a cgroup where they can. ``scratch_quota`` bounds what a submission may write in
+its working folder (a size-limited tmpfs mounted there, as root).
 """
 
 from __future__ import annotations
@@ -47,6 +56,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import course
+from course.grading.cgroups import CGROUP_WARNING, CgroupError, CgroupUnavailable, Group, cgroups
+from course.grading.cgroups import cgroup_problem as _cgroup_problem
 from course.grading.limits import Launcher, Limits, course_pythonpath
 
 __all__ = [
@@ -61,6 +72,7 @@ __all__ = [
     "stderr_text",
     "FALLBACK_WARNING",
     "SANDBOX_UID_BASE",
+    "scratch_quota",
 ]
 
 FALLBACK_WARNING = (
@@ -80,6 +92,9 @@ _LOCK_DIR = Path(tempfile.gettempdir()) / "course-sandbox-uids"
 TMP_BYTES = 256 << 20
 #: The uid/gid a non-root grader's sandbox runs as, inside its user namespace.
 NOBODY = 65534
+#: Tasks of a sandbox's cgroup beyond ``Limits.processes``: bubblewrap's own two processes (and a
+#: margin), so the per-uid process limit, which counts only the submission's, is reached first.
+CGROUP_HELPER_TASKS = 4
 
 
 class SandboxUnavailable(RuntimeError):
@@ -153,6 +168,59 @@ def _popen(
     return proc
 
 
+def _new_group(limits: Limits) -> Group | None:
+    """A cgroup for one sandbox, with the limits' total memory and tasks (None without cgroups)."""
+    found = cgroups()
+    if found is None:
+        return None
+    try:
+        group = found.create()
+    except (CgroupUnavailable, OSError):
+        return None
+    try:
+        if "memory" in group.controllers:
+            group.limit_memory(int(limits.total_memory_bytes))
+        if "pids" in group.controllers:
+            group.limit_pids(int(limits.processes) + CGROUP_HELPER_TASKS)
+    except BaseException:
+        _remove_group(group)
+        raise
+    return group
+
+
+def _remove_group(group: Group | None) -> None:
+    """Kill what is left in ``group`` and remove it (its CPU count stays readable)."""
+    if group is not None:
+        with contextlib.suppress(CgroupError, OSError):
+            group.remove()
+
+
+def _start_in_group(
+    cmd: list[str],
+    limits: Limits,
+    pass_fds: tuple[int, ...],
+    capture_stdout: bool,
+    use_cgroups: bool = True,
+    **kwargs,
+) -> subprocess.Popen:
+    """``_popen`` of ``cmd`` inside a new cgroup where there are cgroups (``proc.course_cgroup``:
+    the group, or None)."""
+    group = _new_group(limits) if use_cgroups else None
+    try:
+        run = group.command(cmd) if group else cmd
+        proc = _popen(run, limits, pass_fds, capture_stdout, **kwargs)
+    except BaseException:
+        _remove_group(group)
+        raise
+    proc.course_cgroup = group  # type: ignore[attr-defined]
+    return proc
+
+
+def _cgroup_warning() -> str:
+    problem = _cgroup_problem()
+    return CGROUP_WARNING.format(reason=problem) if problem else ""
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -196,12 +264,17 @@ class UnsandboxedLauncher:
 
     name = "none"
 
-    def __init__(self, reason: str = "chosen with --sandbox none") -> None:
+    def __init__(
+        self, reason: str = "chosen with --sandbox none", use_cgroups: bool = True
+    ) -> None:
         self.reason = reason
+        self.use_cgroups = use_cgroups  #: False: count CPU from /proc as without cgroups
 
     @property
     def warning(self) -> str:
-        return FALLBACK_WARNING.format(reason=self.reason)
+        """What grading with this launcher risks (and what is lost without cgroups)."""
+        warnings = [FALLBACK_WARNING.format(reason=self.reason), _cgroup_warning()]
+        return "\n".join(w for w in warnings if w)
 
     def start(
         self,
@@ -216,17 +289,23 @@ class UnsandboxedLauncher:
         workdir = _validate(argv, workdir, limits)
         cmd = list(argv)
         prlimit = shutil.which("prlimit")
-        if prlimit:  # the process limit would count all of the grader's processes: not set
+        # RLIMIT_NPROC would count all of the grader's processes: not set (the cgroup's pids.max
+        # caps the submission's, where there are cgroups)
+        if prlimit:
             cmd = [prlimit, *_prlimit_args(limits, processes=False), "--", *cmd]
         env = dict(os.environ)
         path = [course_pythonpath(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(path))
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env.setdefault("MPLBACKEND", "Agg")
-        return _popen(cmd, limits, pass_fds, capture_stdout, cwd=workdir, env=env)
+        return _start_in_group(
+            cmd, limits, pass_fds, capture_stdout, self.use_cgroups, cwd=workdir, env=env
+        )
 
     def stop(self, proc: subprocess.Popen) -> None:
+        """Kill the process group, then whatever is left in the cgroup (detached ones too)."""
         _kill_group(proc)
+        _remove_group(getattr(proc, "course_cgroup", None))
 
 
 class _UidLease:
@@ -319,8 +398,10 @@ class BwrapLauncher:
         bwrap: str | None = None,
         extra_ro_binds: Sequence[Path] = (),
         tmp_bytes: int = TMP_BYTES,
+        use_cgroups: bool = True,
     ) -> None:
         self.bwrap = bwrap or shutil.which("bwrap") or "bwrap"
+        self.use_cgroups = use_cgroups  #: False: count CPU from /proc as without cgroups
         self.extra_ro_binds = [Path(p).resolve() for p in extra_ro_binds]
         self.tmp_bytes = tmp_bytes
         self.as_root = os.geteuid() == 0
@@ -336,6 +417,11 @@ class BwrapLauncher:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+    @property
+    def warning(self) -> str:
+        """What is lost here (no cgroups: see ``CGROUP_WARNING``), or ""."""
+        return _cgroup_warning()
 
     # -- what the sandbox sees -------------------------------------------------------------------
     def read_only_paths(self) -> list[Path]:
@@ -441,7 +527,7 @@ class BwrapLauncher:
             cmd = self.command(
                 argv, workdir, limits, uid=lease.uid if lease else None, read_only=read_only
             )
-            proc = _popen(cmd, limits, pass_fds, capture_stdout)
+            proc = _start_in_group(cmd, limits, pass_fds, capture_stdout, self.use_cgroups)
         except BaseException:
             if lease is not None:
                 lease.release()
@@ -453,13 +539,15 @@ class BwrapLauncher:
         return proc
 
     def stop(self, proc: subprocess.Popen) -> None:
-        """Kill the sandbox: bwrap's process group, its PID namespace, every process of its uid.
+        """Kill the sandbox: bwrap's process group, its PID namespace, its cgroup (removed), every
+        process of its uid.
 
         Returns once none of its processes is left (its PID namespace is empty), so a caller
         that counts what is left after a run sees nothing of a sandbox being torn down.
         """
         namespace = _child_namespace(proc.pid)
         _kill_group(proc)
+        _remove_group(getattr(proc, "course_cgroup", None))
         with self._lock:
             lease = self._leases.pop(proc.pid, None)
         if lease is not None:
@@ -504,6 +592,52 @@ def _wait_namespace_empty(namespace: str, seconds: float = 10.0) -> None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.02)
+
+
+_MS_NOSUID, _MS_NODEV, _MNT_DETACH = 2, 4, 2
+
+
+@contextlib.contextmanager
+def scratch_quota(folder: Path, nbytes: int) -> Iterator[bool]:
+    """Bound what may be written in the empty ``folder`` to ``nbytes`` while the context lasts.
+
+    As root on Linux it mounts a tmpfs of that size on ``folder`` (unmounted at the end; the
+    grader reads what the submission wrote there meanwhile) and yields True; elsewhere it
+    changes nothing and yields False (``Limits.file_bytes`` still bounds each file).
+    """
+    folder = Path(folder)
+    if not isinstance(nbytes, int) or isinstance(nbytes, bool) or nbytes <= 0:
+        raise ValueError(f"a disk quota must be a positive number of bytes, got {nbytes!r}")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"the scratch folder {folder} does not exist")
+    if any(folder.iterdir()):
+        raise ValueError(f"the scratch folder {folder} must be empty (a tmpfs would hide it)")
+    libc = _libc()
+    mounted = False
+    if libc is not None and os.geteuid() == 0:
+        options = f"size={nbytes},mode=0755".encode()
+        target = os.fsencode(folder)
+        mounted = (
+            libc.mount(b"course-scratch", target, b"tmpfs", _MS_NOSUID | _MS_NODEV, options) == 0
+        )
+    try:
+        yield mounted
+    finally:
+        if mounted:
+            libc.umount2(os.fsencode(folder), _MNT_DETACH)
+
+
+@functools.cache
+def _libc():
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
 
 
 def _chown_tree(folder: Path, uid: int) -> None:
