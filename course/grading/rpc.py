@@ -36,7 +36,6 @@ import importlib
 import itertools
 import os
 import struct
-import sys
 import threading
 import weakref
 from collections import deque
@@ -695,7 +694,3 @@ def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> An
 
 _SCALARS = (type(None), bool, int, float, str, bytes)
 _SCALAR_SET = frozenset(_SCALARS)
-
-
-def _stderr(text: str) -> None:  # for debugging the channel itself
-    sys.__stderr__.write(text + "\n")
