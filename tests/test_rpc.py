@@ -3,8 +3,9 @@
 One end plays the judge, the other the learner's worker: both serve calls on the objects they
 handed out, like ``judge._judge_handler`` and the worker's handler. What is checked is what one
 process would do: thread affinity (an ``RLock``, a ``Condition``, ``threading.local`` and
-``get_ident`` of one end keep their meaning across the other end's calls, callbacks included)
-and, through the judge, a thread-affine answer graded as one process would.
+``get_ident`` of one end keep their meaning across the other end's calls, callbacks included),
+deadlines on every write and read, and, through the judge, a thread-affine answer graded as one
+process would.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import nbformat
 import pytest
 
 from course.grading import rpc
+from course.grading.codec import encode
 from course.grading.judge import grade_notebook
-from course.grading.rpc import AsHandle, Endpoint, exit_with
+from course.grading.rpc import AsHandle, CallTimeout, ChannelClosed, Endpoint, exit_with
 from tests.conftest import ROOT
 
 CONCURRENCY = ROOT / "solutions" / "04-concurrency" / "tasks.ipynb"
@@ -367,6 +369,56 @@ def test_idle_threads_end_and_a_thread_that_ended_frees_its_server(pair, monkeyp
 
 def idents() -> set[int]:
     return {t.ident for t in threading.enumerate()}
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def test_a_request_to_an_end_that_never_reads_fails_in_its_timeout_and_closes(tmp_path):
+    never_read, j_w = os.pipe()  # nobody ever reads this pipe, and it stays open
+    j_r, other_w = os.pipe()
+    judge = Endpoint(j_r, j_w, serve, name="judge")
+    try:
+        started = time.monotonic()
+        with pytest.raises(CallTimeout):
+            in_thread(judge.request, "call", (b"x" * (2 << 20),), 1.0)
+        assert time.monotonic() - started < 5
+        assert judge.closed.is_set()
+        assert "half-written" in judge.close_reason
+        with pytest.raises(ChannelClosed):  # the channel cannot be used any more
+            judge.request("ping", (), 1.0)
+        judge._reader.join(3)  # the reader ends too, though the other end never closed
+        assert not judge._reader.is_alive()
+    finally:
+        judge.close()
+        for fd in (never_read, other_w):
+            os.close(fd)
+
+
+def test_a_reply_to_an_end_that_never_reads_gives_up_and_closes(monkeypatch):
+    monkeypatch.setattr(rpc, "_REPLY_SECONDS", 0.5)
+    r, w = os.pipe()  # the server reads requests from here
+    never_read, server_w = os.pipe()
+    big = b"y" * (2 << 20)
+    server = Endpoint(r, server_w, lambda endpoint, op, args: big, name="server")
+    server.default_timeout = 0.5
+    try:
+        data = encode(("q", 1, "big", (), 1))
+        os.write(w, rpc._LEN.pack(len(data)) + data)
+        assert server.closed.wait(10), "the reply's write never gave up"
+        assert "half-written" in server.close_reason
+    finally:
+        server.close()
+        for fd in (w, never_read):
+            os.close(fd)
+
+
+def test_close_ends_the_reader_even_if_the_other_end_stays(pair):
+    judge, learner = pair
+    judge.close()
+    judge._reader.join(3)
+    assert not judge._reader.is_alive()
+    assert learner.closed.wait(3)  # it read EOF: the judge's write end was closed
 
 
 # --------------------------------------------------------------------------- through the judge

@@ -1,7 +1,7 @@
 """A symmetric, multiplexed request channel over two pipes, carrying only codec data.
 
 Both ends are an :class:`Endpoint`. Either end may send requests at any time, from any number of
-threads; each request has an id and waits (with a timeout) for its own
+threads; each request has an id and waits (with a timeout that covers sending it too) for its own
 reply. Requests are served with thread affinity, as if both ends were one process: the requests
 of one thread of the other end are served by one thread here, those of different threads by
 different threads, and a nested request (a learner function calls back a judge-side object that
@@ -42,6 +42,7 @@ import functools
 import importlib
 import itertools
 import os
+import select
 import struct
 import threading
 import time
@@ -335,6 +336,11 @@ class Endpoint:
     sent requests ends, the other end is told (``("n", "unbind", (key, ...))``), and the thread
     serving it ends at once.
 
+    Deadlines: a request's ``timeout`` covers sending it as well as waiting for the reply; a
+    reply must be written within :meth:`reply_timeout`. A message left half-written at its
+    deadline (the other end stopped reading) closes the channel. The reader ends when the
+    channel closes; nothing in the channel waits for ever.
+
     ``subclasses_as_handles``: send instances of list/tuple/dict subclasses as handles (the
     judge's side, so a test's collaborator keeps its behaviour) instead of as their base type
     (the learner's side, so a lying subclass arrives as plain data).
@@ -356,9 +362,16 @@ class Endpoint:
         on_starved: Callable[[], Any] | None = None,
         max_frame: int = MAX_BYTES,
     ) -> None:
-        self._rfile = os.fdopen(rfd, "rb", buffering=1 << 16, closefd=True)
+        self._rfd = rfd
+        os.set_blocking(rfd, False)
+        self._rbuf = bytearray()
+        self._rpoll = select.poll()
+        self._rpoll.register(rfd, select.POLLIN)
         self.max_frame = min(max_frame, MAX_BYTES)
         self._wfd = wfd
+        os.set_blocking(wfd, False)
+        self._wpoll = select.poll()
+        self._wpoll.register(wfd, select.POLLOUT)
         self._wlock = threading.Lock()
         self._handler = handler
         self.name = name
@@ -616,32 +629,84 @@ class Endpoint:
             station.wake.wait(left)
 
     # ----- sending -----
-    def _send(self, message: tuple) -> None:
+    def _send(self, message: tuple, deadline: float | None = None) -> None:
+        """Send ``message`` (after the queued notifications) by ``deadline``.
+
+        The default deadline is a reply's (:meth:`reply_timeout` from now).
+        """
+        if deadline is None:
+            deadline = time.monotonic() + self.reply_timeout()
+        chunks: list[bytes] = []
         released = self._releases() if self._dead else ()
         if released:  # proxies that died since the last message: the other end may drop them
-            self._send_frame(("n", "release", released))
+            chunks += self._frame(("n", "release", released))
         ended = self._unbinds() if self._ended else ()
         if ended:  # threads that ended: their server threads at the other end may go
-            self._send_frame(("n", "unbind", ended))
-        self._send_frame(message)
+            chunks += self._frame(("n", "unbind", ended))
+        chunks += self._frame(message)
+        self._write(chunks, deadline)
 
-    def _send_frame(self, message: tuple) -> None:
+    def _frame(self, message: tuple) -> list[bytes]:
         data = self._encode(message)
-        frame = _LEN.pack(len(data)) + data
-        with self._wlock:
+        return [_LEN.pack(len(data)), data]
+
+    def _write(self, chunks: list[bytes], deadline: float) -> None:
+        """Write ``chunks`` whole by ``deadline``, or raise.
+
+        CallTimeout if the deadline passes: before a byte was written the channel stays usable;
+        after, it is closed (the other end would read the rest of a message that never comes).
+        """
+        if not self._wlock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             if self.closed.is_set():
                 raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
-            view = memoryview(frame)
-            try:
+            raise CallTimeout(f"{self.name}: the channel stayed busy past the deadline")
+        try:
+            if self.closed.is_set():
+                raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+            started = False
+            for chunk in chunks:
+                view = memoryview(chunk)
                 while view:
-                    written = os.write(self._wfd, view)
-                    view = view[written:]
-            except OSError as exc:
-                self._close(f"write failed: {exc}")
-                raise ChannelClosed(f"{self.name}: channel closed ({exc})") from None
+                    try:
+                        written = os.write(self._wfd, view)
+                    except BlockingIOError:
+                        written = 0
+                    except OSError as exc:
+                        self._close(f"write failed: {exc}")
+                        raise ChannelClosed(f"{self.name}: channel closed ({exc})") from None
+                    if written:
+                        started = True
+                        view = view[written:]
+                        continue
+                    if self.closed.is_set():
+                        raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        if started:
+                            self._close(
+                                f"a message was left half-written at its deadline ({len(view):,} "
+                                "bytes unsent: the other end stopped reading)"
+                            )
+                        raise CallTimeout(
+                            f"{self.name}: the other end read nothing more before the deadline"
+                        )
+                    self._wpoll.poll(min(left, _POLL_SECONDS) * 1000)
+        finally:
+            if self.closed.is_set():
+                self._close_wfd()
+            self._wlock.release()
+
+    def _close_wfd(self) -> None:
+        """Close the write end (call with ``_wlock`` held): the other end reads EOF."""
+        if self._wfd >= 0:
+            try:
+                os.close(self._wfd)
+            except OSError:
+                pass
+            self._wfd = -1
 
     def request(self, op: str, args: tuple, timeout: float) -> Any:
-        """Send a request and wait up to ``timeout`` seconds for its reply.
+        """Send a request and wait for its reply; ``timeout`` seconds cover both.
 
         While it waits, this thread serves the other end's requests for the same logical thread
         (a callback that calls back), as one process would.
@@ -658,7 +723,7 @@ class Endpoint:
                 station.open = True
         try:
             station.announced = True
-            self._send(("q", ident, op, args, station.key))
+            self._send(("q", ident, op, args, station.key), deadline)
             self._wait(station, pending, deadline, timeout)
         finally:
             with self._plock:
@@ -698,16 +763,53 @@ class Endpoint:
         """Seconds a call through a proxy may wait (override per endpoint)."""
         return getattr(self, "default_timeout", 120.0)
 
+    def reply_timeout(self) -> float:
+        """Seconds a reply may take to be written (at least ``_REPLY_SECONDS``)."""
+        return max(_REPLY_SECONDS, self.call_timeout())
+
     # ----- receiving -----
-    def _read_exact(self, n: int) -> bytes:
-        data = self._rfile.read(n)
-        if data is None or len(data) < n:
+    def _wait_readable(self) -> None:
+        """Wait until the pipe has data; EOFError once this end is closed."""
+        while not self._rpoll.poll(_POLL_SECONDS * 1000):
+            if self.closed.is_set():
+                raise EOFError
+        if self.closed.is_set():
             raise EOFError
+
+    def _read_exact(self, n: int) -> bytes | bytearray:
+        buf = self._rbuf
+        if len(buf) < n and n > _CHUNK:  # a large message: read it in place
+            out = bytearray(n)
+            have = len(buf)
+            out[:have] = buf
+            buf.clear()
+            view = memoryview(out)
+            while have < n:
+                try:
+                    got = os.readv(self._rfd, [view[have:]])
+                except BlockingIOError:
+                    self._wait_readable()
+                    continue
+                if not got:
+                    raise EOFError
+                have += got
+            return out
+        while len(buf) < n:
+            try:
+                chunk = os.read(self._rfd, _CHUNK)
+            except BlockingIOError:
+                self._wait_readable()
+                continue
+            if not chunk:
+                raise EOFError
+            buf += chunk
+        data = bytes(buf[:n])
+        del buf[:n]
         return data
 
     def _read_loop(self) -> None:
         try:
-            while True:
+            while not self.closed.is_set():
                 (length,) = _LEN.unpack(self._read_exact(4))
                 if length > self.max_frame:
                     self.oversized = length
@@ -725,8 +827,9 @@ class Endpoint:
             self._close(f"read failed: {exc}")
         finally:
             self._close("the reader stopped")
+            self._drop_wfd()  # the channel is dead: the other end reads EOF too
             try:
-                self._rfile.close()
+                os.close(self._rfd)
             except OSError:
                 pass
 
@@ -775,7 +878,7 @@ class Endpoint:
     def _reply_error(self, ident: int, exc: BaseException) -> None:
         try:
             self._send(("e", ident, exception_info(exc)))
-        except (ChannelClosed, CodecError, OSError):
+        except (ChannelClosed, CallTimeout, CodecError, OSError):
             pass
 
     def _answer(self, ident: int, op: Any, args: Any) -> tuple:
@@ -797,7 +900,7 @@ class Endpoint:
         except CodecError as exc:
             if reply[0] == "r":
                 self._reply_error(reply[1], TypeError(f"the result cannot be sent: {exc}"))
-        except (ChannelClosed, OSError):
+        except (ChannelClosed, CallTimeout, OSError):
             pass
 
     def _close(self, reason: str) -> None:
@@ -818,13 +921,18 @@ class Endpoint:
             item.station.wake.set()
 
     def close(self) -> None:
-        """Stop using the channel (the reader ends when the other side closes its end)."""
+        """Stop using the channel: the write end is closed (now, or by the writer busy with it
+        once it sees the channel closed), and the reader ends within ``_POLL_SECONDS``."""
         self._close("closed by this end")
-        for fd in (self._wfd,):
+        self._drop_wfd()
+
+    def _drop_wfd(self) -> None:
+        """Close the write end now if no writer holds it (else that writer closes it)."""
+        if self._wlock.acquire(blocking=False):
             try:
-                os.close(fd)
-            except OSError:
-                pass
+                self._close_wfd()
+            finally:
+                self._wlock.release()
 
 
 _IDLE_SERVERS = 8  # server threads kept waiting for requests
@@ -833,6 +941,9 @@ _IDLE_SERVERS = 8  # server threads kept waiting for requests
 # beyond its reader (ThreadWatch, counting a learner's leftover threads from outside, waits up to
 # a second for threads that have just finished to go).
 _IDLE_SECONDS = 0.25
+_POLL_SECONDS = 0.25  # how often a blocked reader or writer looks whether the channel closed
+_REPLY_SECONDS = 2.0  # the shortest time a reply may take to be written
+_CHUNK = 1 << 16  # bytes read at once; a larger message is read in place
 
 
 def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> Any:
