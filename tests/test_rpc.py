@@ -4,13 +4,13 @@ One end plays the judge, the other the learner's worker: both serve calls on the
 handed out, like ``judge._judge_handler`` and the worker's handler. What is checked is what one
 process would do: thread affinity (an ``RLock``, a ``Condition``, ``threading.local`` and
 ``get_ident`` of one end keep their meaning across the other end's calls, callbacks included),
-deadlines on every write and read, and, through the judge, a thread-affine answer graded as one
-process would.
+deadlines on every write and read, and the budget of unasked messages.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import threading
 import time
@@ -22,7 +22,8 @@ import pytest
 
 from course.grading import rpc
 from course.grading.codec import encode
-from course.grading.judge import grade_notebook
+from course.grading.judge import Worker, grade_notebook
+from course.grading.limits import Limits
 from course.grading.rpc import AsHandle, CallTimeout, ChannelClosed, Endpoint, exit_with
 from tests.conftest import ROOT
 
@@ -421,12 +422,93 @@ def test_close_ends_the_reader_even_if_the_other_end_stays(pair):
     assert learner.closed.wait(3)  # it read EOF: the judge's write end was closed
 
 
+# --------------------------------------------------------------------------- request budget
+
+
+def test_past_its_budget_of_unasked_messages_the_channel_closes():
+    j_r, l_w = os.pipe()
+    l_r, j_w = os.pipe()
+    judge = Endpoint(j_r, j_w, serve, name="judge", max_requests=50)
+    learner = Endpoint(l_r, l_w, serve, name="learner")
+    try:
+        answered = 0
+        with pytest.raises(ChannelClosed):
+            for _ in range(200):
+                with pytest.raises(ValueError, match="bogus"):
+                    learner.request("bogus", (), 10)
+                answered += 1
+        assert answered == 50
+        assert judge.flooded == 51 and judge.closed.is_set()
+        assert "more than 50 requests" in judge.close_reason
+    finally:
+        judge.close()
+        learner.close()
+
+
+def test_replies_do_not_count_against_the_budget():
+    j_r, l_w = os.pipe()
+    l_r, j_w = os.pipe()
+    judge = Endpoint(j_r, j_w, serve, name="judge", max_requests=5)
+    learner = Endpoint(l_r, l_w, serve, name="learner")
+    try:
+        probe = judge.request("make", ("probe",), 10)
+        assert len({probe.ident() for _ in range(100)}) == 1
+        assert judge.requests <= 5 and not judge.closed.is_set()
+    finally:
+        judge.close()
+        learner.close()
+
+
 # --------------------------------------------------------------------------- through the judge
 
 
 def _cell(source: str, **meta: Any) -> nbformat.NotebookNode:
     base = {"grade": False, "locked": False, "solution": False, "schema_version": 3, "task": False}
     return nbformat.v4.new_code_cell(source, metadata={"nbgrader": {**base, **meta}})
+
+
+@pytest.mark.slow
+def test_a_flood_of_requests_fails_its_test_and_the_next_test_gets_a_fresh_process(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(Worker, "REQUEST_BUDGET", 300)
+    source = nbformat.v4.new_notebook()
+    source.cells = [
+        _cell("from course.learner.checking import check", grade_id="setup", locked=True),
+        _cell(
+            "def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs)\n    ### END SOLUTION\n"
+            "def flood():\n    ### BEGIN SOLUTION\n    return 0\n    ### END SOLUTION",
+            grade_id="total",
+            solution=True,
+        ),
+        _cell("flood()", grade_id="flood-test", grade=True, locked=True, points=1),
+        _cell("check(total([1, 2, 3]), 6, 'total')", grade_id="total-test", grade=True, points=1),
+    ]
+    src = tmp_path / "mini.ipynb"
+    nbformat.write(source, str(src))
+    submission = copy.deepcopy(source)
+    submission.cells[1].source = (
+        "import gc\nfrom course.grading.rpc import Endpoint\n"
+        "def total(xs):\n    return sum(xs)\n"
+        "def flood():\n"  # bogus requests to the judge, as fast as they are answered
+        "    ep = next(o for o in gc.get_objects() if isinstance(o, Endpoint))\n"
+        "    n = 0\n"
+        "    while True:\n"
+        "        try:\n"
+        "            ep.request('bogus', (), 5)\n"
+        "        except PermissionError:\n"
+        "            n += 1\n"
+        "        except Exception:\n"
+        "            return n\n"
+    )
+    sub = tmp_path / "sub.ipynb"
+    nbformat.write(submission, str(sub))
+    result = grade_notebook(src, sub, tmp_path / "work", limits=Limits(cell_seconds=30))
+    flood, total = result.cells
+    assert (flood.points, total.points) == (0.0, 1.0), result.cells
+    assert flood.status == "crashed"
+    assert "more than 300 requests" in flood.message, flood.message
+    assert any("flood-test: your code sent the grader more than 300" in p for p in result.problems)
 
 
 @pytest.mark.slow

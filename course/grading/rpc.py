@@ -314,6 +314,10 @@ class _ThreadToken:
     """Lives in a thread's ``threading.local`` slot: its death says the thread ended."""
 
 
+class _Flooded(Exception):
+    """The other end sent more unasked messages than ``max_requests``."""
+
+
 Handler = Callable[["Endpoint", str, tuple], Any]
 
 
@@ -346,6 +350,9 @@ class Endpoint:
     (the learner's side, so a lying subclass arrives as plain data).
     ``max_frame``: the largest message this end reads (at most the codec's ``MAX_BYTES``); a
     larger one closes the channel and is recorded in ``oversized``.
+    ``max_requests``: how many messages the other end may send unasked (requests and
+    notifications) over the channel's life (None: no limit); one more closes the channel and is
+    recorded in ``flooded``. ``requests`` counts them.
     ``on_starved``: called on the reader thread when a serving thread cannot be started (the
     worker reaps its exited children there); the start is then tried once more, and if it fails
     again the request is answered with :class:`Starved` and the reader goes on.
@@ -361,6 +368,7 @@ class Endpoint:
         max_threads: int = 64,
         on_starved: Callable[[], Any] | None = None,
         max_frame: int = MAX_BYTES,
+        max_requests: int | None = None,
     ) -> None:
         self._rfd = rfd
         os.set_blocking(rfd, False)
@@ -399,6 +407,9 @@ class Endpoint:
         self._on_starved = on_starved
         self.closed = threading.Event()
         self.oversized = 0  # the size of a message refused for max_frame (0: none)
+        self.max_requests = max_requests
+        self.requests = 0  # messages the other end sent unasked
+        self.flooded = 0  # the count that went over max_requests (0: never)
         self.close_reason = ""
         self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
         self._reader.start()
@@ -821,6 +832,8 @@ class Endpoint:
                 self._dispatch(message)
         except EOFError:
             self._close("the other end closed the channel")
+        except _Flooded as exc:
+            self._close(str(exc))
         except (CodecError, ValueError, TypeError) as exc:
             self._close(f"protocol error: {exc}")
         except OSError as exc:
@@ -833,6 +846,15 @@ class Endpoint:
             except OSError:
                 pass
 
+    def _unasked(self) -> None:
+        """Count a message the other end sent unasked; past ``max_requests``, stop reading."""
+        self.requests += 1
+        if self.max_requests is not None and self.requests > self.max_requests:
+            self.flooded = self.requests
+            raise _Flooded(
+                f"the other end sent more than {self.max_requests:,} requests and notifications"
+            )
+
     def _dispatch(self, message: Any) -> None:
         if not isinstance(message, tuple) or not message:
             raise CodecError("a message must be a non-empty tuple")
@@ -841,12 +863,14 @@ class Endpoint:
             with self._plock:
                 pending = self._pending.get(message[1])
             if pending is None or pending.done.is_set():
+                self._unasked()
                 return  # a late or duplicate reply: its request has given up; ignore it
             pending.ok = kind == "r"
             pending.value = message[2]
             pending.done.set()
             pending.station.wake.set()
         elif kind == "q" and len(message) in (4, 5) and isinstance(message[1], int):
+            self._unasked()
             ident, op, args = message[1:4]
             key = message[4] if len(message) == 5 else None
             if not self._threads.acquire(blocking=False):
@@ -855,6 +879,7 @@ class Endpoint:
             # the sender's key for its logical thread; this end sees it with the other sign
             self._route((ident, op, args), -key if type(key) is int and key else None)
         elif kind == "n" and len(message) == 3 and message[1] == "release":
+            self._unasked()
             for item in message[2] if isinstance(message[2], tuple) else ():
                 if not (isinstance(item, tuple) and len(item) == 2):
                     continue
@@ -871,6 +896,7 @@ class Endpoint:
                     if obj is not None:
                         self._export_ids.pop(id(obj), None)
         elif kind == "n" and len(message) == 3 and message[1] == "unbind":
+            self._unasked()
             self._unbind(message[2])
         else:
             raise CodecError(f"unknown message kind {str(kind)[:20]!r}")
