@@ -364,7 +364,10 @@ def test_idle_threads_end_and_a_thread_that_ended_frees_its_server(pair, monkeyp
         time.sleep(0.01)
     assert first not in idents()
     before = probe.ident()
-    time.sleep(1.0)  # idle for longer than _IDLE_SECONDS: the server thread ended
+    # idle for longer than _IDLE_SECONDS (0.25 s, not the fixture's 5 s): the server thread ends
+    deadline = time.monotonic() + 3
+    while before in idents() and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert before not in idents()
 
 
