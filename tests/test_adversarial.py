@@ -45,6 +45,7 @@ from course.grading.classroom import (
     grade_class,
     summary_table,
 )
+from course.grading.judge import Worker
 from course.grading.limits import Limits
 from course.grading.privilege import UID_SETTING
 from course.grading.sandbox import (
@@ -394,6 +395,19 @@ def test_stopped_cells_are_recorded_with_the_reason(graded):
     )
     stopped = record["notebooks"][0]["stopped"]
     assert stopped and all("bucket-start" in s for s in stopped), record
+
+
+def test_the_channel_bounds_what_a_learner_makes_the_judge_wait_for_and_do(graded):
+    # r18: the judge's 2 MB write to a process that stopped reading ran out of time (it hung)
+    never_reads = graded["results"]["r18_never_reads"]
+    assert "a code cell ran out of time (a cell of your own)" in never_reads.problems
+    # r19: a flood of bogus requests was cut at the budget, and the reason recorded
+    flood = graded["results"]["r19_request_flood"]
+    budget = f"more than {Worker.REQUEST_BUDGET:,} requests"
+    assert [p.split(":")[0] for p in flood.problems if budget in p] == [
+        "mean-of-valid-public",
+        "mean-of-valid-hidden",
+    ], flood.problems
 
 
 # --------------------------------------------------------------------------- assignment 4b

@@ -422,10 +422,18 @@ class Worker:
     the worker (``broken == "cpu"``) once they have used more than ``cpu_budget`` seconds
     (``limits.cpu_seconds`` unless the judge passes what is left of the submission's budget):
     the per-process ``RLIMIT_CPU`` alone would let each of many processes use the whole limit.
+
+    Requests: the learner's process may send the judge at most :attr:`REQUEST_BUDGET` messages
+    unasked (requests to call the judge's objects, notifications) over its life; one more closes
+    the channel (``broken == "flooded"``), and the next test gets a fresh process.
     """
 
     #: seconds between two readings of the CPU watchdog
     WATCH_SECONDS = 0.5
+    #: unasked messages one learner process may send the judge: the most any solution notebook
+    #: sends is 138 (04-concurrency/interleavings; tasks: 67; the others none), so this is over
+    #: 70 times that, and bounds what a flood costs the judge (214,400 answers were seen)
+    REQUEST_BUDGET = 10_000
 
     def __init__(
         self,
@@ -490,6 +498,7 @@ class Worker:
             name="judge",
             subclasses_as_handles=True,
             max_frame=limits.reply_bytes,
+            max_requests=self.REQUEST_BUDGET,
         )
         threading.Thread(target=self._watch_cpu, name="judge-cpu-watch", daemon=True).start()
 
@@ -517,6 +526,8 @@ class Worker:
             return "starved"
         if self.endpoint.oversized:
             return "oversized"
+        if self.endpoint.flooded:
+            return "flooded"
         if self.endpoint.closed.is_set() or self.proc.poll() is not None:
             return "crashed"
         if self.zygote is not None and self.zygote.dead:
@@ -1288,6 +1299,8 @@ def _grade_notebook(
                 status, ename, evalue = _describe_failure(run.error, hidden, limits)
                 if w is not None and w.broken == "oversized":
                     ename, evalue = "WorkerCrashed", _oversized_problem(w, limits)
+                elif w is not None and w.broken == "flooded":
+                    ename, evalue = "WorkerCrashed", _flood_problem(w)
                 if hidden and hidden_feedback == "exercise":
                     ename, evalue = "AssertionError", HIDDEN_FAILED
                 evalue = redact(evalue)
@@ -1321,6 +1334,7 @@ def _grade_notebook(
                     "was held by its own processes)",
                     "cpu": _cpu_problem(limits),
                     "oversized": _oversized_problem(w, limits),
+                    "flooded": _flood_problem(w),
                 }.get(w.broken, "the learner process ended")
                 problems.append(f"{gid}: {why}; a fresh process was started for the next test")
             results.append(CellResult(gid, points, max_points, status, message, hidden))
@@ -1360,6 +1374,13 @@ def _oversized_problem(worker: Worker, limits: Limits) -> str:
     return (
         f"your code sent the grader {worker.endpoint.oversized:,} bytes at once (a returned "
         f"value, say); the limit is {limits.reply_bytes:,} bytes, so the call was stopped"
+    )
+
+
+def _flood_problem(worker: Worker) -> str:
+    return (
+        f"your code sent the grader more than {worker.endpoint.max_requests:,} requests (calls of "
+        "the grader's objects, say); that is the limit for one process, so it was stopped"
     )
 
 

@@ -1,19 +1,26 @@
 """A symmetric, multiplexed request channel over two pipes, carrying only codec data.
 
 Both ends are an :class:`Endpoint`. Either end may send requests at any time, from any number of
-threads; each request has an id and waits (with a timeout) for its own reply, and each incoming
-request is served on its own thread, so a learner function that calls back a judge-side object
-(from its own threads too) while the judge waits for it works, and so does a judge that calls
-learner code from several threads at once.
+threads; each request has an id and waits (with a timeout that covers sending it too) for its own
+reply. Requests are served with thread affinity, as if both ends were one process: the requests
+of one thread of the other end are served by one thread here, those of different threads by
+different threads, and a nested request (a learner function calls back a judge-side object that
+calls the learner again) is served by the thread that waits for the callback's reply. So a
+learner function that calls back a judge-side object (from its own threads too) while the judge
+waits for it works, so does a judge that calls learner code from several threads at once, and a
+``threading.RLock``, ``Condition``, ``threading.local`` or ``get_ident`` of the learner's keeps
+its meaning across the judge's calls from one thread (see :class:`Endpoint` for how long).
 
 Frames: a 4-byte big-endian length, then ``codec.encode`` of one tuple:
 
-- ``("q", id, op, args)``: a request; the reply is ``("r", id, value)`` or
-  ``("e", id, (qualified class name, [MRO names], message))``;
-- ``("n", op, args)``: a notification (no reply), used to release handles:
-  ``("n", "release", ((id, count),))`` says the receiver's proxy for ``id`` is gone after it had
-  received that handle ``count`` times; the sender forgets the object only when every time it
-  sent it has been released (so a handle sent again while a release is on its way stays valid).
+- ``("q", id, op, args, thread)``: a request from logical thread ``thread`` (an int: positive for
+  a thread of the sender's own, negative for one of the receiver's that the sender serves); the
+  reply is ``("r", id, value)`` or ``("e", id, (qualified class name, [MRO names], message))``;
+- ``("n", op, args)``: a notification (no reply). ``("n", "release", ((id, count),))`` says the
+  receiver's proxy for ``id`` is gone after it had received that handle ``count`` times; the
+  sender forgets the object only when every time it sent it has been released (so a handle sent
+  again while a release is on its way stays valid). ``("n", "unbind", (thread, ...))`` says those
+  threads of the sender's have ended.
 
 Objects that are not plain data cross as handles: the sender keeps the object in its table and
 the receiver gets a :class:`RemoteObject` proxy. What the remote side may do with a handle is up
@@ -35,9 +42,10 @@ import functools
 import importlib
 import itertools
 import os
+import select
 import struct
-import sys
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -270,12 +278,44 @@ def rebuild_exception(info: Any) -> Exception:
 
 
 class _Pending:
-    __slots__ = ("done", "ok", "value")
+    __slots__ = ("done", "ok", "value", "station")
 
-    def __init__(self) -> None:
+    def __init__(self, station: _Station) -> None:
         self.done = threading.Event()
         self.ok = False
         self.value: Any = None
+        self.station = station  # woken when the reply comes
+
+
+class _Station:
+    """Where one logical thread's requests are served at this end (see :class:`Endpoint`).
+
+    ``key`` names the logical thread, as this end sees it: positive for a thread of this end,
+    negative for one of the other end. ``jobs`` are requests waiting for it; the dispatcher adds
+    to them (under the endpoint's station lock) only while ``open``, and only the station's own
+    thread takes them.
+    """
+
+    __slots__ = ("key", "server", "bound", "jobs", "wake", "open", "depth", "ended", "announced")
+
+    def __init__(self, key: int, server: bool, bound: bool = False) -> None:
+        self.key = key
+        self.server = server  # a server thread's (else a thread of this process's own)
+        self.bound = bound  # a server thread registered for its key (else serves one job)
+        self.jobs: deque[tuple] = deque()
+        self.wake = threading.Event()
+        self.open = server
+        self.depth = 0  # requests this (own) thread is waiting for
+        self.ended = False  # the other end said the logical thread ended
+        self.announced = False  # the key went to the other end
+
+
+class _ThreadToken:
+    """Lives in a thread's ``threading.local`` slot: its death says the thread ended."""
+
+
+class _Flooded(Exception):
+    """The other end sent more unasked messages than ``max_requests``."""
 
 
 Handler = Callable[["Endpoint", str, tuple], Any]
@@ -284,13 +324,35 @@ Handler = Callable[["Endpoint", str, tuple], Any]
 class Endpoint:
     """One end of the channel: reads ``rfd``, writes ``wfd``; ``handler`` serves requests.
 
-    ``handler(endpoint, op, args)`` runs on its own thread per request; what it returns is the
-    reply (objects become handles), what it raises goes back as an error report.
+    ``handler(endpoint, op, args)`` serves each request; what it returns is the reply (objects
+    become handles), what it raises goes back as an error report.
+
+    Thread affinity: a request carries the key of the logical thread that sent it. A thread of
+    this process is a logical thread of its own; a thread serving requests is the other end's
+    logical thread it serves. So the requests of one thread of the other end are served here by
+    one thread, in order (a ``threading.RLock`` taken in one call can be released in the next;
+    ``threading.local`` and ``get_ident`` keep their meaning), requests of different threads by
+    different threads, and a nested request (a callback that calls back) is served by the thread
+    of its logical thread that is waiting for the callback's reply, as in one process. A server
+    thread stays bound to its logical thread while it is busy, and for ``_IDLE_SECONDS`` after
+    its last reply (then it ends, and the logical thread's next request gets a new one): only that
+    long does a lock held between two calls stay owned by the same thread. When a thread that
+    sent requests ends, the other end is told (``("n", "unbind", (key, ...))``), and the thread
+    serving it ends at once.
+
+    Deadlines: a request's ``timeout`` covers sending it as well as waiting for the reply; a
+    reply must be written within :meth:`reply_timeout`. A message left half-written at its
+    deadline (the other end stopped reading) closes the channel. The reader ends when the
+    channel closes; nothing in the channel waits for ever.
+
     ``subclasses_as_handles``: send instances of list/tuple/dict subclasses as handles (the
     judge's side, so a test's collaborator keeps its behaviour) instead of as their base type
     (the learner's side, so a lying subclass arrives as plain data).
     ``max_frame``: the largest message this end reads (at most the codec's ``MAX_BYTES``); a
     larger one closes the channel and is recorded in ``oversized``.
+    ``max_requests``: how many messages the other end may send unasked (requests and
+    notifications) over the channel's life (None: no limit); one more closes the channel and is
+    recorded in ``flooded``. ``requests`` counts them.
     ``on_starved``: called on the reader thread when a serving thread cannot be started (the
     worker reaps its exited children there); the start is then tried once more, and if it fails
     again the request is answered with :class:`Starved` and the reader goes on.
@@ -306,10 +368,18 @@ class Endpoint:
         max_threads: int = 64,
         on_starved: Callable[[], Any] | None = None,
         max_frame: int = MAX_BYTES,
+        max_requests: int | None = None,
     ) -> None:
-        self._rfile = os.fdopen(rfd, "rb", buffering=1 << 16, closefd=True)
+        self._rfd = rfd
+        os.set_blocking(rfd, False)
+        self._rbuf = bytearray()
+        self._rpoll = select.poll()
+        self._rpoll.register(rfd, select.POLLIN)
         self.max_frame = min(max_frame, MAX_BYTES)
         self._wfd = wfd
+        os.set_blocking(wfd, False)
+        self._wpoll = select.poll()
+        self._wpoll.register(wfd, select.POLLOUT)
         self._wlock = threading.Lock()
         self._handler = handler
         self.name = name
@@ -327,11 +397,19 @@ class Endpoint:
             weakref.WeakValueDictionary()
         )
         self._threads = threading.BoundedSemaphore(max_threads)
-        self._idle: list[_Slot] = []  # server threads waiting for their next request
-        self._idle_lock = threading.Lock()
+        # logical threads: this end's own threads and the server threads bound to the other's
+        self._local = threading.local()
+        self._keys = itertools.count(1)
+        self._stations: dict[int, _Station] = {}
+        self._slock = threading.Lock()
+        self._idle = 0  # server threads waiting for their next request
+        self._ended: deque[int] = deque()  # keys of this end's threads that ended (GC-safe)
         self._on_starved = on_starved
         self.closed = threading.Event()
         self.oversized = 0  # the size of a message refused for max_frame (0: none)
+        self.max_requests = max_requests
+        self.requests = 0  # messages the other end sent unasked
+        self.flooded = 0  # the count that went over max_requests (0: never)
         self.close_reason = ""
         self._reader = threading.Thread(target=self._read_loop, name=f"{name}-reader", daemon=True)
         self._reader.start()
@@ -410,43 +488,266 @@ class Endpoint:
                 id(obj) in self._export_ids and self._exported.get(self._export_ids[id(obj)]) is obj
             )
 
-    # ----- sending -----
-    def _send(self, message: tuple) -> None:
-        released = self._releases() if self._dead else ()
-        if released:  # proxies that died since the last message: the other end may drop them
-            self._send_frame(("n", "release", released))
-        self._send_frame(message)
+    # ----- logical threads -----
+    def _station(self) -> _Station:
+        """The calling thread's station: its server station, or (made once) its own."""
+        station = getattr(self._local, "station", None)
+        if station is None:
+            station = _Station(next(self._keys), server=False)
+            token = _ThreadToken()
+            # when the thread ends its local slot goes, and the key is queued (no lock: GC-safe)
+            weakref.finalize(token, self._ended.append, station.key).atexit = False
+            self._local.station, self._local.token = station, token
+            with self._slock:
+                self._stations[station.key] = station
+        return station
 
-    def _send_frame(self, message: tuple) -> None:
-        data = self._encode(message)
-        frame = _LEN.pack(len(data)) + data
-        with self._wlock:
-            if self.closed.is_set():
-                raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
-            view = memoryview(frame)
+    def _unbinds(self) -> tuple:
+        """Keys of this end's threads that ended and had sent requests, forgotten here."""
+        keys = []
+        while True:
             try:
-                while view:
-                    written = os.write(self._wfd, view)
-                    view = view[written:]
-            except OSError as exc:
-                self._close(f"write failed: {exc}")
-                raise ChannelClosed(f"{self.name}: channel closed ({exc})") from None
+                key = self._ended.popleft()
+            except IndexError:
+                break
+            with self._slock:
+                station = self._stations.pop(key, None)
+            if station is not None and station.announced:
+                keys.append(key)
+        return tuple(keys)
 
-    def request(self, op: str, args: tuple, timeout: float) -> Any:
-        """Send a request and wait up to ``timeout`` seconds for its reply."""
-        ident = next(self._ids)
-        pending = _Pending()
-        with self._plock:
-            self._pending[ident] = pending
-        try:
-            self._send(("q", ident, op, args))
-            if not pending.done.wait(timeout):
+    def _unbind(self, keys: Any) -> None:
+        """The other end's threads ``keys`` ended: their server threads end when idle."""
+        for key in keys if isinstance(keys, tuple) else ():
+            if type(key) is not int:
+                continue
+            with self._slock:
+                station = self._stations.get(-key)
+                if station is not None and station.bound:
+                    station.ended = True
+                    station.wake.set()
+
+    def _route(self, job: tuple, key: int | None) -> None:
+        """Serve ``job`` (a request) for logical thread ``key`` (as this end sees it)."""
+        with self._slock:
+            station = self._stations.get(key) if key is not None else None
+            if station is not None and station.open:
+                station.jobs.append(job)
+                station.wake.set()
+                return
+            if key is not None and key < 0 and station is None:
+                station = _Station(key, server=True, bound=True)
+                self._stations[key] = station
+            else:
+                # this end's thread that is not waiting (its request timed out, say), or no key:
+                # a thread of its own for this one request, still speaking for that thread
+                station = _Station(next(self._keys) if key is None else key, server=True)
+        self._start(station, job)
+
+    def _start(self, station: _Station, job: tuple) -> None:
+        """Start a server thread for ``station`` with ``job``; if none can start, Starved."""
+        problem: BaseException | None = None
+        for attempt in range(2):
+            try:
+                threading.Thread(
+                    target=self._server,
+                    args=(station, job),
+                    name=f"{self.name}-serve",
+                    daemon=True,
+                ).start()
+                return
+            except (RuntimeError, MemoryError) as exc:  # "can't start new thread"
+                problem = exc
+                if attempt == 0 and self._on_starved is not None:
+                    try:
+                        self._on_starved()
+                    except Exception:  # noqa: BLE001 - the hook must not stop the reader
+                        pass
+                else:
+                    break
+        with self._slock:
+            self._retire(station)
+        self._threads.release()
+        self._reply_error(
+            job[0], Starved(f"{self.name}: no thread could serve the request ({problem})")
+        )
+
+    def _retire(self, station: _Station) -> None:
+        """Take a server station off the map (call with ``_slock`` held)."""
+        station.open = False
+        if station.bound and self._stations.get(station.key) is station:
+            del self._stations[station.key]
+
+    def _server(self, station: _Station, job: tuple | None) -> None:
+        """Serve ``station``'s requests, one at a time, each in a fresh context.
+
+        The thread counts as idle (and takes the requests of its logical thread) *before* its
+        reply goes out, so a caller that sends one request after another always finds it there:
+        sequential calls never add threads.
+        """
+        self._local.station = station
+        while job is not None:
+            context = contextvars.Context()  # a fresh one per request, as on a new thread
+            reply = context.run(self._answer, *job)
+            job, idle = None, False
+            with self._slock:
+                if station.jobs:
+                    job = station.jobs.popleft()
+                elif (
+                    station.bound
+                    and not station.ended
+                    and not self.closed.is_set()
+                    and self._idle < _IDLE_SERVERS
+                ):
+                    self._idle += 1
+                    idle = True
+                else:
+                    self._retire(station)
+            context.run(self._send_answer, reply)
+            if idle:
+                job = self._next_job(station)
+
+    def _next_job(self, station: _Station) -> tuple | None:
+        """An idle server thread's next request, or None (idle too long, ended or closed)."""
+        end = time.monotonic() + _IDLE_SECONDS
+        while True:
+            with self._slock:
+                station.wake.clear()
+                left = end - time.monotonic()
+                if station.jobs and not self.closed.is_set():
+                    self._idle -= 1
+                    return station.jobs.popleft()
+                if left <= 0 or station.ended or self.closed.is_set():
+                    self._idle -= 1
+                    self._retire(station)
+                    return None
+            station.wake.wait(left)
+
+    def _wait(self, station: _Station, pending: _Pending, deadline: float, timeout: float) -> None:
+        """Wait for ``pending``'s reply; meanwhile serve the nested requests of this thread."""
+        while True:
+            station.wake.clear()
+            if pending.done.is_set():
+                return
+            if station.jobs:
+                self._send_answer(self._answer(*station.jobs.popleft()))
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
                 if self.closed.is_set():
                     raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
                 raise CallTimeout(f"no answer within {timeout:g} s")
+            station.wake.wait(left)
+
+    # ----- sending -----
+    def _send(self, message: tuple, deadline: float | None = None) -> None:
+        """Send ``message`` (after the queued notifications) by ``deadline``.
+
+        The default deadline is a reply's (:meth:`reply_timeout` from now).
+        """
+        if deadline is None:
+            deadline = time.monotonic() + self.reply_timeout()
+        chunks: list[bytes] = []
+        released = self._releases() if self._dead else ()
+        if released:  # proxies that died since the last message: the other end may drop them
+            chunks += self._frame(("n", "release", released))
+        ended = self._unbinds() if self._ended else ()
+        if ended:  # threads that ended: their server threads at the other end may go
+            chunks += self._frame(("n", "unbind", ended))
+        chunks += self._frame(message)
+        self._write(chunks, deadline)
+
+    def _frame(self, message: tuple) -> list[bytes]:
+        data = self._encode(message)
+        return [_LEN.pack(len(data)), data]
+
+    def _write(self, chunks: list[bytes], deadline: float) -> None:
+        """Write ``chunks`` whole by ``deadline``, or raise.
+
+        CallTimeout if the deadline passes: before a byte was written the channel stays usable;
+        after, it is closed (the other end would read the rest of a message that never comes).
+        """
+        if not self._wlock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            if self.closed.is_set():
+                raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+            raise CallTimeout(f"{self.name}: the channel stayed busy past the deadline")
+        try:
+            if self.closed.is_set():
+                raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+            started = False
+            for chunk in chunks:
+                view = memoryview(chunk)
+                while view:
+                    try:
+                        written = os.write(self._wfd, view)
+                    except BlockingIOError:
+                        written = 0
+                    except OSError as exc:
+                        self._close(f"write failed: {exc}")
+                        raise ChannelClosed(f"{self.name}: channel closed ({exc})") from None
+                    if written:
+                        started = True
+                        view = view[written:]
+                        continue
+                    if self.closed.is_set():
+                        raise ChannelClosed(f"{self.name}: channel closed ({self.close_reason})")
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        if started:
+                            self._close(
+                                f"a message was left half-written at its deadline ({len(view):,} "
+                                "bytes unsent: the other end stopped reading)"
+                            )
+                        raise CallTimeout(
+                            f"{self.name}: the other end read nothing more before the deadline"
+                        )
+                    self._wpoll.poll(min(left, _POLL_SECONDS) * 1000)
+        finally:
+            if self.closed.is_set():
+                self._close_wfd()
+            self._wlock.release()
+
+    def _close_wfd(self) -> None:
+        """Close the write end (call with ``_wlock`` held): the other end reads EOF."""
+        if self._wfd >= 0:
+            try:
+                os.close(self._wfd)
+            except OSError:
+                pass
+            self._wfd = -1
+
+    def request(self, op: str, args: tuple, timeout: float) -> Any:
+        """Send a request and wait for its reply; ``timeout`` seconds cover both.
+
+        While it waits, this thread serves the other end's requests for the same logical thread
+        (a callback that calls back), as one process would.
+        """
+        deadline = time.monotonic() + timeout
+        station = self._station()
+        ident = next(self._ids)
+        pending = _Pending(station)
+        with self._plock:
+            self._pending[ident] = pending
+        if not station.server:
+            with self._slock:
+                station.depth += 1
+                station.open = True
+        try:
+            station.announced = True
+            self._send(("q", ident, op, args, station.key), deadline)
+            self._wait(station, pending, deadline, timeout)
         finally:
             with self._plock:
                 self._pending.pop(ident, None)
+            if not station.server:
+                with self._slock:
+                    station.depth -= 1
+                    station.open = station.depth > 0
+                    left = [] if station.open else list(station.jobs)
+                    if not station.open:
+                        station.jobs.clear()
+                for job in left:  # came after the reply: served by threads of their own
+                    self._start(_Station(station.key, server=True), job)
         if pending.ok:
             return pending.value
         if isinstance(pending.value, ChannelClosed):
@@ -473,16 +774,53 @@ class Endpoint:
         """Seconds a call through a proxy may wait (override per endpoint)."""
         return getattr(self, "default_timeout", 120.0)
 
+    def reply_timeout(self) -> float:
+        """Seconds a reply may take to be written (at least ``_REPLY_SECONDS``)."""
+        return max(_REPLY_SECONDS, self.call_timeout())
+
     # ----- receiving -----
-    def _read_exact(self, n: int) -> bytes:
-        data = self._rfile.read(n)
-        if data is None or len(data) < n:
+    def _wait_readable(self) -> None:
+        """Wait until the pipe has data; EOFError once this end is closed."""
+        while not self._rpoll.poll(_POLL_SECONDS * 1000):
+            if self.closed.is_set():
+                raise EOFError
+        if self.closed.is_set():
             raise EOFError
+
+    def _read_exact(self, n: int) -> bytes | bytearray:
+        buf = self._rbuf
+        if len(buf) < n and n > _CHUNK:  # a large message: read it in place
+            out = bytearray(n)
+            have = len(buf)
+            out[:have] = buf
+            buf.clear()
+            view = memoryview(out)
+            while have < n:
+                try:
+                    got = os.readv(self._rfd, [view[have:]])
+                except BlockingIOError:
+                    self._wait_readable()
+                    continue
+                if not got:
+                    raise EOFError
+                have += got
+            return out
+        while len(buf) < n:
+            try:
+                chunk = os.read(self._rfd, _CHUNK)
+            except BlockingIOError:
+                self._wait_readable()
+                continue
+            if not chunk:
+                raise EOFError
+            buf += chunk
+        data = bytes(buf[:n])
+        del buf[:n]
         return data
 
     def _read_loop(self) -> None:
         try:
-            while True:
+            while not self.closed.is_set():
                 (length,) = _LEN.unpack(self._read_exact(4))
                 if length > self.max_frame:
                     self.oversized = length
@@ -494,16 +832,28 @@ class Endpoint:
                 self._dispatch(message)
         except EOFError:
             self._close("the other end closed the channel")
+        except _Flooded as exc:
+            self._close(str(exc))
         except (CodecError, ValueError, TypeError) as exc:
             self._close(f"protocol error: {exc}")
         except OSError as exc:
             self._close(f"read failed: {exc}")
         finally:
             self._close("the reader stopped")
+            self._drop_wfd()  # the channel is dead: the other end reads EOF too
             try:
-                self._rfile.close()
+                os.close(self._rfd)
             except OSError:
                 pass
+
+    def _unasked(self) -> None:
+        """Count a message the other end sent unasked; past ``max_requests``, stop reading."""
+        self.requests += 1
+        if self.max_requests is not None and self.requests > self.max_requests:
+            self.flooded = self.requests
+            raise _Flooded(
+                f"the other end sent more than {self.max_requests:,} requests and notifications"
+            )
 
     def _dispatch(self, message: Any) -> None:
         if not isinstance(message, tuple) or not message:
@@ -513,17 +863,23 @@ class Endpoint:
             with self._plock:
                 pending = self._pending.get(message[1])
             if pending is None or pending.done.is_set():
+                self._unasked()
                 return  # a late or duplicate reply: its request has given up; ignore it
             pending.ok = kind == "r"
             pending.value = message[2]
             pending.done.set()
-        elif kind == "q" and len(message) == 4 and isinstance(message[1], int):
-            _, ident, op, args = message
+            pending.station.wake.set()
+        elif kind == "q" and len(message) in (4, 5) and isinstance(message[1], int):
+            self._unasked()
+            ident, op, args = message[1:4]
+            key = message[4] if len(message) == 5 else None
             if not self._threads.acquire(blocking=False):
                 self._reply_error(ident, RuntimeError("too many requests at once"))
                 return
-            self._hand_over((ident, op, args))
+            # the sender's key for its logical thread; this end sees it with the other sign
+            self._route((ident, op, args), -key if type(key) is int and key else None)
         elif kind == "n" and len(message) == 3 and message[1] == "release":
+            self._unasked()
             for item in message[2] if isinstance(message[2], tuple) else ():
                 if not (isinstance(item, tuple) and len(item) == 2):
                     continue
@@ -539,70 +895,16 @@ class Endpoint:
                     obj = self._exported.pop(ident, None)
                     if obj is not None:
                         self._export_ids.pop(id(obj), None)
+        elif kind == "n" and len(message) == 3 and message[1] == "unbind":
+            self._unasked()
+            self._unbind(message[2])
         else:
             raise CodecError(f"unknown message kind {str(kind)[:20]!r}")
-
-    def _hand_over(self, job: tuple) -> None:
-        """Serve ``job`` on an idle server thread, or on a new one; if none can start, Starved."""
-        with self._idle_lock:
-            if self._idle:
-                slot = self._idle.pop()
-                slot.job = job
-                slot.ready.set()
-                return
-        problem: BaseException | None = None
-        for attempt in range(2):
-            try:
-                threading.Thread(
-                    target=self._server, args=(job,), name=f"{self.name}-serve", daemon=True
-                ).start()
-                return
-            except (RuntimeError, MemoryError) as exc:  # "can't start new thread"
-                problem = exc
-                if attempt == 0 and self._on_starved is not None:
-                    try:
-                        self._on_starved()
-                    except Exception:  # noqa: BLE001 - the hook must not stop the reader
-                        pass
-                else:
-                    break
-        self._threads.release()
-        self._reply_error(
-            job[0], Starved(f"{self.name}: no thread could serve the request ({problem})")
-        )
-
-    def _server(self, job: tuple) -> None:
-        """Serve requests, one at a time: starting a thread per call costs more than the call.
-
-        The thread is back on the idle list *before* its reply goes out, so a caller that sends
-        one request after another always finds it there: sequential calls never add threads.
-        """
-        slot = _Slot()
-        while True:
-            context = contextvars.Context()  # a fresh one per request, as on a new thread
-            reply = context.run(self._answer, *job)
-            slot.ready.clear()
-            with self._idle_lock:
-                keep = not self.closed.is_set() and len(self._idle) < _IDLE_SERVERS
-                if keep:
-                    self._idle.append(slot)
-            context.run(self._send_answer, reply)
-            if not keep:
-                return
-            if not slot.ready.wait(_IDLE_SECONDS):
-                with self._idle_lock:
-                    if slot in self._idle:
-                        self._idle.remove(slot)
-                        return
-                # handed a job just as the wait ended: it is set before the slot left the list
-            job = slot.job
-            if job is None:  # the channel closed
-                return
 
     def _reply_error(self, ident: int, exc: BaseException) -> None:
         try:
             self._send(("e", ident, exception_info(exc)))
-        except (ChannelClosed, CodecError, OSError):
+        except (ChannelClosed, CallTimeout, CodecError, OSError):
             pass
 
     def _answer(self, ident: int, op: Any, args: Any) -> tuple:
@@ -624,7 +926,7 @@ class Endpoint:
         except CodecError as exc:
             if reply[0] == "r":
                 self._reply_error(reply[1], TypeError(f"the result cannot be sent: {exc}"))
-        except (ChannelClosed, OSError):
+        except (ChannelClosed, CallTimeout, OSError):
             pass
 
     def _close(self, reason: str) -> None:
@@ -632,26 +934,31 @@ class Endpoint:
             return
         self.close_reason = reason
         self.closed.set()
-        with self._idle_lock:
-            idle, self._idle = self._idle, []
-        for slot in idle:  # idle server threads end now
-            slot.job = None
-            slot.ready.set()
+        with self._slock:
+            stations = list(self._stations.values())
+        for station in stations:  # idle server threads end now, waiting ones look again
+            station.wake.set()
         with self._plock:
             pending = list(self._pending.values())
         for item in pending:
             item.ok = False
             item.value = ChannelClosed(f"{self.name}: channel closed ({reason})")
             item.done.set()
+            item.station.wake.set()
 
     def close(self) -> None:
-        """Stop using the channel (the reader ends when the other side closes its end)."""
+        """Stop using the channel: the write end is closed (now, or by the writer busy with it
+        once it sees the channel closed), and the reader ends within ``_POLL_SECONDS``."""
         self._close("closed by this end")
-        for fd in (self._wfd,):
+        self._drop_wfd()
+
+    def _drop_wfd(self) -> None:
+        """Close the write end now if no writer holds it (else that writer closes it)."""
+        if self._wlock.acquire(blocking=False):
             try:
-                os.close(fd)
-            except OSError:
-                pass
+                self._close_wfd()
+            finally:
+                self._wlock.release()
 
 
 _IDLE_SERVERS = 8  # server threads kept waiting for requests
@@ -660,14 +967,9 @@ _IDLE_SERVERS = 8  # server threads kept waiting for requests
 # beyond its reader (ThreadWatch, counting a learner's leftover threads from outside, waits up to
 # a second for threads that have just finished to go).
 _IDLE_SECONDS = 0.25
-
-
-class _Slot:
-    """An idle server thread's mailbox: the next request, and the event that says it is there."""
-
-    def __init__(self) -> None:
-        self.ready = threading.Event()
-        self.job: tuple | None = ()
+_POLL_SECONDS = 0.25  # how often a blocked reader or writer looks whether the channel closed
+_REPLY_SECONDS = 2.0  # the shortest time a reply may take to be written
+_CHUNK = 1 << 16  # bytes read at once; a larger message is read in place
 
 
 def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> Any:
@@ -695,7 +997,3 @@ def _containers_as_handles(value: Any, endpoint: Endpoint, depth: int = 0) -> An
 
 _SCALARS = (type(None), bool, int, float, str, bytes)
 _SCALAR_SET = frozenset(_SCALARS)
-
-
-def _stderr(text: str) -> None:  # for debugging the channel itself
-    sys.__stderr__.write(text + "\n")

@@ -119,7 +119,7 @@ def _serve(rfd: int, wfd: int, output_bytes: int, timeout: float) -> None:
     user_ns = shell.user_ns
     helpers = Helpers()  # before any learner cell: what in_learner calls, and its seal
     cell_lock = threading.Lock()
-    block_lock = threading.Lock()
+    block_lock = threading.RLock()  # a nested call (a callback that calls back) re-enters it
 
     def exec_cell(source: str) -> tuple[bool, str, tuple | None]:
         if not isinstance(source, str):
