@@ -50,7 +50,6 @@ from course.grading.limits import Limits
 from course.grading.privilege import UID_SETTING
 from course.grading.sandbox import (
     SANDBOX_UID_BASE,
-    SANDBOX_UID_COUNT,
     process_ids,
     sandbox_problem,
 )
@@ -183,18 +182,17 @@ JUDGE_UID = SANDBOX_UID_BASE - 7
 
 
 def sandbox_processes() -> list[int]:
-    """Processes of a sandbox pool uid or this run's judge uid (from /proc/PID/status: a
-    non-dumpable process's /proc/PID belongs to root) or of the h05 daemon."""
+    """Processes of this run's judge uid (from /proc/PID/status: a non-dumpable process's
+    /proc/PID belongs to root) or of the h05 daemon. A root driver's judges are not root, so
+    their sandboxes run as that uid too, never as a pool uid (which other tests running at the
+    same time use)."""
     pids = []
     for pid, uids, _ in process_ids():
         try:
             cmdline = Path("/proc", pid, "cmdline").read_bytes()
         except OSError:
             continue
-        if any(
-            SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UID_COUNT or uid == JUDGE_UID
-            for uid in uids
-        ) or (b"adversarial-daemon-marker" in cmdline):
+        if JUDGE_UID in uids or b"adversarial-daemon-marker" in cmdline:
             pids.append(int(pid))
     return pids
 

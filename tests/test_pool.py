@@ -67,29 +67,34 @@ def test_a_pool_needs_a_process():
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only a root driver drops its judges' rights")
-def test_a_root_drivers_judges_are_never_root_and_see_only_their_run(tmp_path):
+def test_a_root_drivers_judges_are_never_root_and_see_only_their_run():
     """The judges of `course grade` run as root: their own uid, no capabilities, and a view of
-    the file system without the course (only the Python environment and their run folder)."""
-    from course.grading.privilege import JUDGE_UID, judge_command
+    the file system without the course (only the Python environment and their run folder);
+    where the driver can use cgroups, so can they (in a group handed to them)."""
+    from course.grading.cgroups import cgroup_problem
+    from course.grading.classroom import _close_pool, _new_pool
+    from course.grading.privilege import JUDGE_UID
     from course.grading.sandbox import sandbox_problem
     from tests.conftest import ROOT
 
     if sandbox_problem() is not None:
         pytest.skip(f"needs bubblewrap: {sandbox_problem()}")
-    run = tmp_path / "run"
-    run.mkdir()
-    os.chown(run, JUDGE_UID, JUDGE_UID)
-    secret = [str(ROOT / "solutions"), str(ROOT / "nbgrader_config.py"), "/root"]
+    pool, run = _new_pool(1, handler="course.grading.privilege:describe")
+    secret = [str(ROOT / "solutions"), str(ROOT / "nbgrader_config.py")]
     answers = []
-    with JudgePool(1, handler="course.grading.privilege:describe", wrap=judge_command(run)) as pool:
+    try:
         pool.run(
-            [Task({"paths": [*secret, str(run)]}, 60)],
+            [Task({"paths": [*secret, run]}, 60)],
             lambda t, a: answers.append(a),
             lambda t, why: pytest.fail(why),
             lambda t, why: pytest.fail(why),
         )
+    finally:
+        _close_pool(pool, run)
     (me,) = answers
     assert (me["uid"], me["euid"], me["gid"], me["groups"]) == (JUDGE_UID, JUDGE_UID, JUDGE_UID, [])
     assert me["cap_eff"] == 0 and me["cap_bnd"] == 0 and me["no_new_privs"]
     visible = me["visible"]
-    assert visible[str(run)] and not any(visible[p] for p in secret[:2]), visible
+    assert visible[run] and not any(visible[p] for p in secret), visible
+    if cgroup_problem() is None:
+        assert me["cgroups"] == "usable", me["cgroups"]

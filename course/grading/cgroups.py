@@ -395,14 +395,41 @@ class Group:
             with contextlib.suppress(OSError, CgroupError, ValueError):
                 self._final_cpu = max(self._final_cpu or 0.0, self._read_cpu())
             for folder in self.folders:
+                _remove_children(folder)  # groups made inside a delegated one
                 _rmdir(folder)
             self._removed = True
+
+    def delegate(self, uid: int, gid: int) -> None:
+        """Hand the group to ``uid``: its folders and their files become that user's, so a
+        process of that user inside it may make groups of its own there (and nowhere else)."""
+        for folder in self.folders:
+            os.chown(folder, uid, gid)
+            for entry in os.scandir(folder):
+                if entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):  # a few v1 files belong to root only
+                        os.chown(entry.path, uid, gid)
 
     def __enter__(self) -> Group:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
+
+
+def _remove_children(folder: Path) -> None:
+    """Kill the processes of every group below ``folder`` and remove those groups, deepest first."""
+    children = sorted(
+        (Path(base) / name for base, dirs, _ in os.walk(folder) for name in dirs),
+        key=lambda p: len(p.parts),
+        reverse=True,
+    )
+    for child in children:
+        with contextlib.suppress(OSError):
+            for line in _read(child / "cgroup.procs").split():
+                with contextlib.suppress(ProcessLookupError, PermissionError, ValueError):
+                    os.kill(int(line), signal.SIGKILL)
+        with contextlib.suppress(CgroupError):
+            _rmdir(child)
 
 
 def _rmdir(folder: Path) -> None:

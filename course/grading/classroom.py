@@ -28,6 +28,7 @@ from __future__ import annotations
 import course.grading.fastimport  # noqa: F401 - before nbformat: see that module
 # isort: on
 
+import contextlib
 import csv
 import json
 import os
@@ -294,7 +295,7 @@ def handle_task(task: dict) -> dict:
 _early: list[tuple[int, Any, str]] = []  # started by prestart()
 
 
-def _new_pool(jobs: int) -> tuple[Any, str]:
+def _new_pool(jobs: int, handler: str = "course.grading.classroom:handle_task") -> tuple[Any, str]:
     """``jobs`` judge processes and the run's private folder (see :func:`_run_folder`).
 
     As root the judges run as :data:`course.grading.privilege.JUDGE_UID` (never as root), with
@@ -303,7 +304,7 @@ def _new_pool(jobs: int) -> tuple[Any, str]:
     """
     from course.grading.oracle import SHARED
     from course.grading.pool import JudgePool
-    from course.grading.privilege import judge_command, judge_ids
+    from course.grading.privilege import judge_command, judge_ids, run_cgroup
 
     run = _run_folder()
     env = {k: v for k, v in os.environ.items() if k in _JUDGE_ENV or k.startswith("LC_")}
@@ -312,10 +313,16 @@ def _new_pool(jobs: int) -> tuple[Any, str]:
     env["PYTHONPATH"] = os.pathsep.join(
         dict.fromkeys([course_pythonpath(), *filter(None, env.get("PYTHONPATH", "").split(":"))])
     )
-    wrap = judge_command(run) if judge_ids() is not None else []
-    if wrap:
+    wrap: list[str] = []
+    group = None
+    if judge_ids() is not None:
+        group = run_cgroup()  # the judges make their sandboxes' groups in it
+        wrap = judge_command(run, group.folders if group else ())
+        wrap = group.command(wrap) if group else wrap
         _check_judge_can_run(wrap, env)
-    return JudgePool(jobs, env, wrap=wrap), str(run)
+    pool = JudgePool(jobs, env, handler=handler, wrap=wrap)
+    pool.cgroup = group  # removed with the pool (see _close_pool)
+    return pool, str(run)
 
 
 _JUDGE_ENV = ("PATH", "LANG", "TZ", "TMPDIR", "PYTHONPATH", "PYTHONHASHSEED", "VIRTUAL_ENV")
@@ -343,6 +350,17 @@ def _hand_over(folder: Path) -> None:
     for base, dirs, files in os.walk(folder):
         for name in dirs + files:
             os.chown(os.path.join(base, name), *ids, follow_symlinks=False)
+
+
+def _close_pool(pool: Any, run: str) -> None:
+    """Stop the judges, remove their cgroup (and what is left in it) and the run folder."""
+    pool.close()
+    group = getattr(pool, "cgroup", None)
+    if group is not None:
+        with contextlib.suppress(Exception):
+            group.kill()
+            group.remove()
+    shutil.rmtree(run, ignore_errors=True)
 
 
 def _check_judge_can_run(wrap: list[str], env: dict[str, str]) -> None:
@@ -380,8 +398,7 @@ def _drop_early() -> None:
     """Stop prestarted pools nobody took (grading stopped before it began)."""
     while _early:
         _jobs, pool, folder = _early.pop()
-        pool.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        _close_pool(pool, folder)
 
 
 def _take_pool(jobs: int) -> tuple[Any, str]:
@@ -415,8 +432,7 @@ def grade_class(
             progress, record,
         )  # fmt: skip
     finally:
-        pool.close()
-        shutil.rmtree(run, ignore_errors=True)
+        _close_pool(pool, run)
 
 
 def _grade_class(

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from course.grading.sandbox import SANDBOX_UID_BASE, BwrapLauncher
 
-__all__ = ["JUDGE_UID", "UID_SETTING", "judge_command", "judge_ids"]
+__all__ = ["JUDGE_UID", "UID_SETTING", "judge_command", "judge_ids", "run_cgroup"]
 
 #: The judge processes' uid and gid when the driver is root: just below the sandbox pool, far
 #: above ordinary and subordinate ranges, owned by no account.
@@ -51,12 +53,14 @@ def judge_ids() -> tuple[int, int] | None:
     return int(raw), int(raw)
 
 
-def judge_command(run: Path) -> list[str]:
+def judge_command(run: Path, cgroup_folders: Sequence[Path] = ()) -> list[str]:
     """The command prefix that starts a judge process as :data:`JUDGE_UID`, seeing only the
     system, the Python environment and the course package (read-only) and ``run`` (writable).
 
     The host's ``/proc`` is bound as it is (the judge counts its sandboxes' processes there,
     and a nested sandbox may mount a ``/proc`` of its own only under a fully visible one).
+    ``/sys/fs/cgroup`` is read-only but for ``cgroup_folders``: the run's group, handed to the
+    judges' user (:func:`run_cgroup`), in which they make one group per sandbox.
     """
     run = Path(run).resolve()
     bwrap = shutil.which("bwrap") or "bwrap"
@@ -70,7 +74,10 @@ def judge_command(run: Path) -> list[str]:
             cmd += ["--ro-bind", str(host), str(host)]
     cmd += ["--bind", "/proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     if Path("/sys/fs/cgroup").is_dir():
+        cmd += ["--perms", "0755", "--dir", "/sys", "--perms", "0755", "--dir", "/sys/fs"]
         cmd += ["--ro-bind", "/sys/fs/cgroup", "/sys/fs/cgroup"]
+        for folder in cgroup_folders:
+            cmd += ["--bind", str(folder), str(folder)]
     binds = BwrapLauncher().read_only_paths()
     for folder in sorted({p for b in [*binds, run] for p in b.parents if p != Path("/")},
                          key=lambda p: len(p.parts)):  # fmt: skip
@@ -89,6 +96,8 @@ def describe(task: dict) -> dict:
     """A judge process's view of itself (a :class:`~course.grading.pool.JudgePool` handler, for
     tests and for an instructor checking a set-up): its ids, capabilities and what it can see.
     """
+    from course.grading.cgroups import cgroup_problem
+
     status = Path("/proc/self/status").read_text()
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
     paths = [str(p) for p in task.get("paths", [])]
@@ -101,4 +110,25 @@ def describe(task: dict) -> dict:
         "cap_bnd": int(fields["CapBnd"].strip(), 16),
         "no_new_privs": fields.get("NoNewPrivs", "").strip() == "1",
         "visible": {p: os.path.exists(p) for p in paths},
+        "cgroups": cgroup_problem() or "usable",
     }
+
+
+def run_cgroup() -> Any:
+    """As root with cgroups: a group for this run's judges, handed to their user (None else).
+
+    The judges start inside it (``Group.command``) and make their sandboxes' groups in it, so
+    a judge that is not root still counts and caps its sandboxes with cgroups.
+    """
+    from course.grading.cgroups import CgroupError, CgroupUnavailable, cgroups
+
+    ids = judge_ids()
+    found = cgroups() if ids is not None else None
+    if found is None:
+        return None
+    try:
+        group = found.create()
+        group.delegate(*ids)
+    except (CgroupError, CgroupUnavailable, OSError):
+        return None
+    return group
