@@ -29,8 +29,9 @@ def test_calls_use_each_input_once_in_order_until_min_total():
 
 def test_calls_pass_keyword_arguments_to_every_call():
     got = []
-    cpu_seconds(lambda a, b, *, k: got.append((a, b, k)), calls=[(1, 2), (3, 4)], k="x",
-                min_total=10.0)
+    cpu_seconds(
+        lambda a, b, *, k: got.append((a, b, k)), calls=[(1, 2), (3, 4)], k="x", min_total=10.0
+    )
     assert got == [(1, 2, "x"), (3, 4, "x")]
 
 
