@@ -111,12 +111,12 @@ def test_helpers_are_kept_from_start_and_sealed():
             helpers.call("course.concurrency.probes", "instance_attributes", (helpers,), {})
     finally:
         probes.instance_attributes = real
-    code = probes._Fetcher.__call__.__code__
+    code = probes._fake_fetch.__code__
     try:
-        probes._Fetcher.__call__.__code__ = (lambda self, url: url).__code__
-        assert helpers.changed() == ["course.concurrency.probes._Fetcher.__call__.__code__"]
+        probes._fake_fetch.__code__ = (lambda fail: fail).__code__
+        assert helpers.changed() == ["course.concurrency.probes._fake_fetch.__code__"]
     finally:
-        probes._Fetcher.__call__.__code__ = code
+        probes._fake_fetch.__code__ = code
     assert helpers.changed() == []
 
 

@@ -14,6 +14,7 @@ and is reported, never hangs the grader. Code is MIT licensed.
 
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from collections.abc import Callable, Iterator, MutableMapping
@@ -149,7 +150,8 @@ def run_threads(
     """Run each ``(function, args)`` in its own daemon thread, all started together.
 
     Returns one plain dict per thread: ``{"result": ..., "error": "ValueError: ..." or None,
-    "alive": bool}``. ``alive`` is True for a thread still running after ``timeout`` seconds in
+    "alive": bool}`` (``error`` as :func:`error_text` writes it: no code of the exception's
+    class runs). ``alive`` is True for a thread still running after ``timeout`` seconds in
     all (a deadlock or an endless wait): it is left behind as a daemon, never joined for ever.
     """
     reports: list[dict[str, Any]] = [
@@ -165,7 +167,7 @@ def run_threads(
         try:
             reports[index]["result"] = func(*args)
         except BaseException as exc:  # noqa: BLE001 - reported as data
-            reports[index]["error"] = f"{type(exc).__name__}: {exc}"
+            reports[index]["error"] = error_text(exc)
         reports[index]["alive"] = False
 
     threads = [
@@ -183,3 +185,61 @@ def run_threads(
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
     return [dict(r) for r in reports]
+
+
+_TYPE_MRO = type.__dict__["__mro__"]
+_TYPE_NAME = type.__dict__["__name__"]
+_ARGS = BaseException.__dict__["args"]
+#: The built-in exception classes, by id (``in`` on classes could run a metaclass's ``__eq__``).
+_BUILT_IN = {
+    id(value): value
+    for value in vars(builtins).values()
+    if type(value) is type and issubclass(value, BaseException)
+}
+_PLAIN = (str, int, float, bool, type(None), bytes)
+
+
+def real_mro(cls: type) -> tuple:
+    """``cls.__mro__`` as Python uses it, read with ``type``'s own descriptor (a metaclass can
+    answer ``cls.__mro__`` as it likes, not change this)."""
+    return _TYPE_MRO.__get__(cls)
+
+
+def error_message(exc: BaseException) -> str:
+    """``str(exc)`` as the nearest built-in exception class in its MRO writes it, from ``args``.
+
+    No code of ``exc``'s class runs (its ``__str__``, an ``args`` property): ``args`` is read
+    with ``BaseException``'s own descriptor, and only plain items (text, numbers, bytes, None)
+    are shown; one argument is shown as itself (its ``repr`` for a ``KeyError``), several as a
+    tuple, as ``BaseException.__str__`` does.
+    """
+    args = _ARGS.__get__(exc)
+    if not all(any(type(a) is kind for kind in _PLAIN) for a in args):
+        return "<a message that is not plain data>"
+    if len(args) == 0:
+        return ""
+    if len(args) > 1:
+        return repr(args)
+    base = _nearest_built_in(type(exc))
+    return repr(args[0]) if issubclass(base, KeyError) else str(args[0])
+
+
+def error_text(exc: BaseException) -> str:
+    """``"KeyError: 'job 3'"``: the class's name and :func:`error_message`.
+
+    The name is the class's own (read with ``type``'s descriptor: a metaclass's ``__name__``
+    does not count), followed by its nearest built-in class in parentheses when their names
+    differ (a class named ``KeyError`` that is no ``KeyError`` says so).
+    """
+    cls = type(exc)
+    name, base = _TYPE_NAME.__get__(cls), _nearest_built_in(cls)
+    if name != base.__name__:
+        name = f"{name} ({base.__name__})"
+    return f"{name}: {error_message(exc)}"
+
+
+def _nearest_built_in(cls: type) -> type:
+    for klass in real_mro(cls):
+        if _BUILT_IN.get(id(klass)) is klass:
+            return klass
+    return BaseException

@@ -49,7 +49,9 @@ _LIBRARY = {
     "asyncio.tasks": ("all_tasks", "current_task", "gather", "sleep", "Task"),
     "threading": ("Thread", "enumerate", "Event", "Lock", "current_thread", "active_count"),
     "weakref": ("ref", "WeakValueDictionary"),
-    "gc": ("collect",),
+    "gc": ("collect", "get_referents"),
+    "copyreg": ("_slotnames",),  # object.__getstate__ calls it (probes.attributes_holding)
+    "sys": ("_current_frames",),
     "random": ("Random",),
 }
 _CLASS_ATTRS = ("__init__", "__call__", "run", "start", "join", "is_alive", "time", "_run_once")

@@ -666,6 +666,35 @@ def host_summary(table):
     }
 
 
+# %% mutant fast-aggregate: correct, but a row loop that remembers the tables it has summarised
+_summaries = {}  # id(table) -> (table, summary): a later call on the same table is free
+
+
+def host_summary(table):
+    seen = _summaries.get(id(table))
+    if seen is not None and seen[0] is table:
+        return {h: dict(v) for h, v in seen[1].items()}
+    acc = {}
+    for r in table.to_pylist():
+        a = acc.setdefault(r["host"], {"s": 0.0, "n": 0, "max": None, "req": 0})
+        if r["cpu"] is not None:
+            a["s"] += r["cpu"]
+            a["n"] += 1
+        if r["latency_ms"] is not None and (a["max"] is None or r["latency_ms"] > a["max"]):
+            a["max"] = r["latency_ms"]
+        a["req"] += r["requests"]
+    out = {
+        h: {
+            "mean_cpu": a["s"] / a["n"] if a["n"] else None,
+            "max_latency_ms": a["max"],
+            "requests": a["req"],
+        }
+        for h, a in acc.items()
+    }
+    _summaries[id(table)] = (table, out)
+    return {h: dict(v) for h, v in out.items()}
+
+
 # %% mutant fast-aggregate: correct, but filters the whole table once per host (too slow)
 def host_summary(table):
     import pyarrow.compute as pc

@@ -44,8 +44,8 @@ import threading
 import course
 from course.concurrency.overlap import Rendezvous, run_threads
 from course.concurrency.probes import (
+    attributes_holding,
     crawl_report,
-    instance_attributes,
     run_counted,
     spawn_report,
     spawned_result,
@@ -394,9 +394,11 @@ def _nested(x, y):
 (_report,) = run_threads([(_nested, (_a, _b))], timeout=2)
 check(_report["alive"], False, "holding one Mutex while locking another (blocked 2 s)")
 check(_report["result"], "ab", "values read while holding two mutexes")
-_public = [n for n in in_learner(instance_attributes, Mutex("secret")) if not n.startswith("_")]
-check([n for n in _public if getattr(Mutex("secret"), n) == "secret"], [],
-      "public attributes of a Mutex that give its value")
+# The attributes stored on the instance (its __dict__ and slots), read next to your code without
+# asking your class (vars(), getattr and == would run its __dict__, __getattribute__, __eq__).
+_holding = in_learner(attributes_holding, Mutex("secret"), "secret")
+check([_n for _n in _holding if not _n.startswith("_")], [],
+      "public attributes of a Mutex that hold its value")
 ### END HIDDEN TESTS
 
 # %% [markdown]
