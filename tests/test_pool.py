@@ -73,6 +73,7 @@ def test_a_root_drivers_judges_are_never_root_and_see_only_their_run():
     where the driver can use cgroups, so can they (in a group handed to them)."""
     from course.grading.cgroups import cgroup_problem
     from course.grading.classroom import _close_pool, _new_pool
+    from course.grading.limits import Limits
     from course.grading.privilege import JUDGE_UID
     from course.grading.sandbox import sandbox_problem
     from tests.conftest import ROOT
@@ -98,3 +99,5 @@ def test_a_root_drivers_judges_are_never_root_and_see_only_their_run():
     assert visible[run] and not any(visible[p] for p in secret), visible
     if cgroup_problem() is None:
         assert me["cgroups"] == "usable", me["cgroups"]
+    # its students' working folders live in a tmpfs of its own: one submission's disk quota
+    assert Limits().disk_bytes <= me["tmp_bytes"] <= Limits().disk_bytes + (300 << 20), me

@@ -317,7 +317,9 @@ def _new_pool(jobs: int, handler: str = "course.grading.classroom:handle_task") 
     group = None
     if judge_ids() is not None:
         group = run_cgroup()  # the judges make their sandboxes' groups in it
-        wrap = judge_command(run, group.folders if group else ())
+        # what one student may write, plus room for the tests' own input files
+        scratch = Limits().disk_bytes + (256 << 20)
+        wrap = judge_command(run, group.folders if group else (), scratch_bytes=scratch)
         wrap = group.command(wrap) if group else wrap
         _check_judge_can_run(wrap, env)
     pool = JudgePool(jobs, env, handler=handler, wrap=wrap)

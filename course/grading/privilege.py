@@ -53,7 +53,9 @@ def judge_ids() -> tuple[int, int] | None:
     return int(raw), int(raw)
 
 
-def judge_command(run: Path, cgroup_folders: Sequence[Path] = ()) -> list[str]:
+def judge_command(
+    run: Path, cgroup_folders: Sequence[Path] = (), scratch_bytes: int | None = None
+) -> list[str]:
     """The command prefix that starts a judge process as :data:`JUDGE_UID`, seeing only the
     system, the Python environment and the course package (read-only) and ``run`` (writable).
 
@@ -61,6 +63,9 @@ def judge_command(run: Path, cgroup_folders: Sequence[Path] = ()) -> list[str]:
     and a nested sandbox may mount a ``/proc`` of its own only under a fully visible one).
     ``/sys/fs/cgroup`` is read-only but for ``cgroup_folders``: the run's group, handed to the
     judges' user (:func:`run_cgroup`), in which they make one group per sandbox.
+    ``scratch_bytes``: the judge's ``run/tmp`` (its ``TMPDIR``, where its students' working
+    folders are made) is then a tmpfs of that size of its own: a judge grades one student at a
+    time, so this bounds what one submission can write.
     """
     run = Path(run).resolve()
     bwrap = shutil.which("bwrap") or "bwrap"
@@ -85,7 +90,10 @@ def judge_command(run: Path, cgroup_folders: Sequence[Path] = ()) -> list[str]:
             cmd += ["--perms", "0755", "--dir", str(folder)]
     for path in binds:
         cmd += ["--ro-bind", str(path), str(path)]
-    cmd += ["--bind", str(run), str(run), "--chdir", str(run), "--"]
+    cmd += ["--bind", str(run), str(run)]
+    if scratch_bytes is not None:
+        cmd += ["--perms", "1777", "--size", str(int(scratch_bytes)), "--tmpfs", str(run / "tmp")]
+    cmd += ["--chdir", str(run), "--"]
     uid, gid = judge_ids() or (JUDGE_UID, JUDGE_UID)
     cmd += ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
     cmd += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
@@ -111,7 +119,13 @@ def describe(task: dict) -> dict:
         "no_new_privs": fields.get("NoNewPrivs", "").strip() == "1",
         "visible": {p: os.path.exists(p) for p in paths},
         "cgroups": cgroup_problem() or "usable",
+        "tmp_bytes": _size(os.environ.get("TMPDIR", "/tmp")),
     }
+
+
+def _size(folder: str) -> int:
+    info = os.statvfs(folder)
+    return info.f_blocks * info.f_frsize
 
 
 def run_cgroup() -> Any:
