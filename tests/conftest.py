@@ -67,3 +67,15 @@ def pytest_terminal_summary(terminalreporter):
     entries = [(row["exercise"], row["kind"], row["ok"]) for row in _MUTANT_ROWS]
     for line in summary_table(sorted(entries)).splitlines():
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A learner worker process (unsandboxed) with the judge's end of its channel."""
+    from course.grading.judge import Worker
+    from course.grading.limits import NoSandbox
+    from tests.judging import FAST
+
+    w = Worker(tmp_path, NoSandbox(), FAST)
+    yield w
+    w.stop()
