@@ -20,7 +20,6 @@ Layout: one tag byte per value, lengths as unsigned 32-bit big-endian integers.
 
 from __future__ import annotations
 
-import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -435,9 +434,3 @@ def decode(
         raise CodecError(f"{len(decoder.data) - decoder.pos} stray bytes after the value")
     return value
 
-
-def is_finite_number(value: Any) -> bool:
-    """True for an int or a finite float (not bool): what partial credit accepts."""
-    return (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, float) and math.isfinite(value)
-    )

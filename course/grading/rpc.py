@@ -439,11 +439,6 @@ class Endpoint:
             items.append((ident, received[0]))
         return tuple(items)
 
-    def local_object(self, ident: int) -> Any:
-        """The object this end exported under ``ident`` (KeyError if unknown)."""
-        with self._plock:
-            return self._exported[ident]
-
     def exported(self, obj: Any) -> bool:
         """True if ``obj`` is an object this end handed out as a handle."""
         with self._plock:
