@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import collections
 import math
+import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.learner.checking import CheckFailed, check, check_raises, first_difference
+from course.learner.checking import (
+    CheckFailed,
+    bounded_repr,
+    check,
+    check_raises,
+    first_difference,
+)
 
 plain = st.recursive(
     st.none()
@@ -158,3 +166,103 @@ def test_ipython_shows_the_learners_line_and_the_message_not_the_helpers(tmp_pat
     finally:
         shell.set_custom_exc((), None)
         InteractiveShell.clear_instance()
+
+
+# ----- bounded formatting: what a failing check costs to describe does not grow with the value
+
+any_value = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("'\"\\\n"))
+    | st.binary()
+    | st.binary().map(bytearray),
+    lambda inner: (
+        st.lists(inner, max_size=6)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(any_value, st.sampled_from([5, 20, 120]))
+def test_bounded_repr_is_repr_cut_as_before(value, limit):
+    """Ordinary values read exactly as before: repr, cut to the limit with '...'."""
+    text = repr(value)
+    assert bounded_repr(value, limit) == (text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def test_bounded_repr_keeps_repr_for_cycles_subclasses_and_quotes():
+    loop: list = [1]
+    loop.append(loop)
+    table: dict = {}
+    table["me"] = table
+
+    class Row(list):
+        pass
+
+    for value in (loop, table, Row([1, (2,)]), "it's", 'say "hi"', "both ' and \"", b"'\"",
+                  bytearray(b"a'b"), collections.Counter("aab"), 10**50, -0.0):  # fmt: skip
+        assert bounded_repr(value) == repr(value), value
+    long = "x" * 500 + "'"  # its quotes are those of the whole string, not of its start
+    assert bounded_repr(long) == repr(long)[:117] + "..."
+    assert bounded_repr(10**100_000) == "<int of about 100000 digits>"
+
+
+def _deep(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _dag(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value, value]  # 2**depth leaves when printed as a tree
+    return value
+
+
+HUGE = {
+    "dag-depth-40": (lambda: _dag(40), "result should be a float, but it is a list: [[[[["),
+    "string-50MB": (
+        lambda: ["x" * 50_000_000],
+        "result should be a float, but it is a list: ['xxxxx",
+    ),
+    "bytes-50MB": (
+        lambda: b"\x00" * 50_000_000,
+        "result should be a float, but it is a bytes: b'\\x00",
+    ),
+    "nested-90": (lambda: _deep(90), "result should be a float, but it is a list: [[[[[["),
+    "int-1e6-digits": (
+        lambda: 10**1_000_000,
+        "result should be a float, but it is an int: <int of about 1000000 digits>",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HUGE))
+def test_a_failing_check_on_a_huge_value_fails_fast_with_a_short_message(name):
+    make, says = HUGE[name]
+    actual = make()
+    started = time.perf_counter()
+    with pytest.raises(CheckFailed) as failed:
+        check(actual, 0.0, "f()")
+    seconds = time.perf_counter() - started
+    message = str(failed.value)
+    assert message.startswith(says) and message.endswith("; in f()")
+    assert len(message) < 200
+    assert seconds < 0.5, seconds  # the DAG at depth 40 took days to print before
+
+
+def test_mismatched_dicts_of_many_keys_are_compared_in_linear_time():
+    actual = {f"k{i}": i for i in range(200_000)}
+    expected = {f"j{i}": i for i in range(200_000)}
+    started = time.perf_counter()
+    with pytest.raises(CheckFailed, match=r"missing the key\(s\) \['j0', 'j1', 'j2', 'j3', 'j4'\]"):
+        check(actual, expected)
+    with pytest.raises(CheckFailed, match="unexpected key"):
+        check({**expected, "extra": 1}, expected)
+    assert time.perf_counter() - started < 2  # a list scan per key took about 10**10 steps

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 import struct
+import time
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -55,18 +57,34 @@ def test_float_specials_keep_their_identity():
     assert [type(x) for x in roundtrip([1, 1.0, True])] == [int, float, bool]
 
 
-def test_shared_references_and_cycles_survive():
+def test_shared_references_survive():
     inner = [1, 2]
     value = {"x": inner, "y": inner, "t": (inner, inner)}
     got = roundtrip(value)
     assert got["x"] is got["y"] is got["t"][0] is got["t"][1]
-    loop: list = [1]
-    loop.append(loop)
-    back = roundtrip(loop)
-    assert back[1] is back
     shared_tuple = (1, 2)
     got = roundtrip([shared_tuple, shared_tuple])
     assert got[0] is got[1]
+    grid = [[0] * 3] * 3  # the aliased rows of a beginner's grid are a fine answer
+    got = roundtrip(grid)
+    assert got == grid and got[0] is got[1] is got[2]
+
+
+def test_cycles_are_refused_on_both_sides():
+    """A value expanded as a tree must be finite: a list or dict that holds itself is refused."""
+    loop: list = [1]
+    loop.append(loop)
+    with pytest.raises(CodecError, match="contains itself"):
+        encode(loop)
+    table: dict = {}
+    table["me"] = [table]
+    with pytest.raises(CodecError, match="contains itself"):
+        encode(table)
+    # the same, forged: a list whose item is a back reference to the list itself
+    with pytest.raises(CodecError, match="cycle"):
+        decode(b"l" + _u32(1) + b"m" + _u32(0))
+    with pytest.raises(CodecError, match="cycle"):
+        decode(b"d" + _u32(1) + b"s" + _u32(1) + b"k" + b"l" + _u32(1) + b"m" + _u32(0))
 
 
 def test_a_tuple_that_contains_itself_is_refused():
@@ -234,3 +252,182 @@ def test_arrow_bytes_that_lie_about_their_contents_are_rejected():
             decode(bytes(bad))
         except CodecError:
             pass
+
+
+# ----- budgets: shared references count as copies
+
+
+def _dag_bytes(depth: int) -> bytes:
+    """A list of two references to one list of two references to... : 2**depth leaves."""
+    data = b"l" + _u32(0)
+    for level in range(depth - 1, -1, -1):  # the outer list is memoised first: index 0
+        data = b"l" + _u32(2) + data + b"m" + _u32(level + 1)
+    return data
+
+
+def test_a_dag_of_shared_lists_is_refused_fast_when_its_tree_is_too_large():
+    data = _dag_bytes(40)
+    assert len(data) < 500
+    started = time.perf_counter()
+    with pytest.raises(CodecError, match="more than 50,000,000 values"):
+        decode(data)
+    assert time.perf_counter() - started < 0.5  # printing it took days before
+    value: list = []
+    for _ in range(40):
+        value = [value, value]
+    with pytest.raises(CodecError, match="more than 50,000,000 values"):
+        encode(value)  # the sender is told too, before anything is sent
+
+
+def test_the_item_budget_counts_the_value_as_a_tree():
+    small = decode(_dag_bytes(10))  # 2**11 - 1 lists as a tree
+    assert small[0] is small[1] and len(repr(small)) > 2**11
+    decode(_dag_bytes(10), max_items=2**11 - 1)
+    with pytest.raises(CodecError, match="more than 2,046 values"):
+        decode(_dag_bytes(10), max_items=2**11 - 2)
+    shared = ["a", "b", "c", "d"]  # a packed list: 5 values, referenced 3 times
+    data = encode([shared, shared, shared])
+    decode(data, max_items=1 + 3 * 5)
+    with pytest.raises(CodecError, match="too many values"):
+        decode(data, max_items=3 * 5)
+
+
+def test_shared_text_counts_its_bytes_each_time():
+    text = "x" * 1000
+    value = [text, None] * 100  # not one kind, so not packed: one string, 99 back references
+    data = encode(value)
+    assert len(data) < 3000
+    assert decode(data, max_bytes=100_000) == value
+    with pytest.raises(CodecError, match="more than 99,999 bytes"):
+        decode(data, max_bytes=99_999)
+    with pytest.raises(CodecError, match="more than 99,999 bytes"):
+        encode(value, max_bytes=99_999)
+
+
+def test_a_shared_tuple_dict_key_cannot_make_hashing_explode():
+    # tuples are memoised too, and hash() walks a tuple key as a tree
+    key: tuple = ()
+    for _ in range(60):
+        key = (key, key)
+    with pytest.raises(CodecError, match="values"):
+        encode([key])  # ({key: 1} itself would hash it: that is the point)
+    data = b"d" + _u32(1)
+    inner = b"t" + _u32(0)
+    for level in range(60):  # each tuple: the previous one twice (memoised after its items)
+        inner = b"t" + _u32(2) + inner + b"m" + _u32(level)
+    started = time.perf_counter()
+    with pytest.raises(CodecError, match="values"):
+        decode(data + inner + b"N")
+    assert time.perf_counter() - started < 0.5
+
+
+# ----- Arrow IPC: what it declares is checked before it is read
+
+
+def _ipc(table: pa.Table, code: int = 3, chunk: int | None = None, **options) -> bytes:
+    """``table`` as the codec sends an Arrow value, written with pyarrow's IPC ``options``."""
+    sink = pa.BufferOutputStream()
+    write = pa.ipc.IpcWriteOptions(**options)
+    with pa.ipc.new_stream(sink, table.schema, options=write) as writer:
+        writer.write_table(table, max_chunksize=chunk)
+    raw = sink.getvalue().to_pybytes()
+    return b"A" + bytes([code]) + _u32(len(raw)) + raw
+
+
+@pytest.mark.parametrize("codec", ["zstd", "lz4"])
+def test_compressed_arrow_is_refused_before_it_is_inflated(codec):
+    table = pa.table({"a": pa.array(np.zeros(8_000_000, dtype=np.int64))})  # 64 MB
+    data = _ipc(table, compression=codec)
+    assert len(data) < 1_000_000
+    before = pa.total_allocated_bytes()
+    started = time.perf_counter()
+    with pytest.raises(CodecError, match="compressed Arrow data is not accepted"):
+        decode(data)
+    assert time.perf_counter() - started < 0.5
+    assert pa.total_allocated_bytes() - before < 1 << 20  # nothing was inflated
+    assert decode(_ipc(table.slice(0, 10))).equals(table.slice(0, 10))  # uncompressed: fine
+
+
+def test_a_compressed_dictionary_batch_is_refused_too():
+    values = pa.array(["x" * 1000] * 1000).dictionary_encode()
+    with pytest.raises(CodecError, match="compressed"):
+        decode(_ipc(pa.table({"d": values}), compression="zstd"))
+
+
+def test_a_large_dictionary_counts_what_it_would_expand_to():
+    # one 1 MB string, referred to by 100,000 indices: 1.4 MB on the wire, 100 GB as strings
+    indices = pa.array(np.zeros(100_000, dtype=np.int32))
+    big = pa.DictionaryArray.from_arrays(indices, pa.array(["y" * 1_000_000]))
+    data = _ipc(pa.table({"d": big}))
+    assert len(data) < 2_000_000
+    started = time.perf_counter()
+    with pytest.raises(CodecError, match="bytes of text, bytes and Arrow data"):
+        decode(data)
+    assert time.perf_counter() - started < 1
+    # an ordinary dictionary column (a few distinct values) still arrives
+    hosts = pa.array([f"host-{i % 5}" for i in range(100_000)]).dictionary_encode()
+    got = decode(_ipc(pa.table({"host": hosts})))
+    assert got.column(0).type == hosts.type and got.column(0).to_pylist() == hosts.to_pylist()
+
+
+def test_dictionaries_count_in_every_batch_and_many_batches_count():
+    hosts = pa.array([f"host-{i % 7}" for i in range(20_000)]).dictionary_encode()
+    table = pa.table({"host": hosts, "n": pa.array(range(20_000))})
+    data = _ipc(table, chunk=10)  # 2,000 record batches
+    got = decode(data)
+    assert got.num_rows == 20_000 and got.column(0).num_chunks == 2_000
+    # values: 2,000 batches x (10 indices + 10 ints) + the 7-value dictionary + each batch
+    assert 40_000 < _declared(data)[0] < 50_000
+    with pytest.raises(CodecError, match="too many values"):
+        decode(data, max_items=40_000)
+
+
+def _declared(data: bytes) -> tuple[int, int]:
+    from course.grading.codec import _ipc_cost
+
+    return _ipc_cost(data[6:])
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        pa.array(["z" * 100] * 1000, pa.string_view()),
+        pa.array([b"z" * 100] * 10, pa.binary_view()),
+        pa.RunEndEncodedArray.from_arrays([1 << 20], ["w" * 1000]),
+        pa.array([[1, 2]] * 3, pa.list_view(pa.int8())),
+        pa.array([{"d": "v"}], pa.struct([("d", pa.dictionary(pa.int8(), pa.string()))])),
+    ],
+    ids=["string_view", "binary_view", "run_end_encoded", "list_view", "nested_dictionary"],
+)
+def test_arrow_types_whose_size_is_not_bounded_by_the_wire_are_refused(array):
+    with pytest.raises(CodecError, match="not accepted|only as whole columns"):
+        decode(_ipc(pa.table({"a": array}), code=0))
+
+
+def test_array_lengths_count_as_values():
+    nothing = pa.nulls(100_000_000)  # no buffers at all: a few hundred bytes on the wire
+    data = _ipc(pa.table({"a": nothing}), code=0)
+    assert len(data) < 1000
+    with pytest.raises(CodecError, match="too many values"):
+        decode(data)
+
+
+def test_buffers_declared_larger_than_the_stream_are_refused():
+    from course.grading.codec import _Flat
+
+    data = bytearray(_ipc(pa.table({"a": pa.array(range(100), pa.int64())})))
+    raw = bytes(data[6:])
+    # find the record batch message and the length of its last buffer in its metadata
+    at = 0
+    for message in pa.ipc.MessageReader.open_stream(pa.py_buffer(raw)):
+        metadata = message.metadata.to_pybytes()
+        at = raw.index(metadata, at)
+        if message.type == "record batch":
+            flat = _Flat(metadata)
+            batch = flat.target(flat.root(), 2)
+            start, count = flat.vector(batch, 2, 16)
+            where = 6 + at + start + 16 * (count - 1) + 8
+            data[where : where + 8] = struct.pack("<q", 1 << 40)
+        at += len(metadata)
+    with pytest.raises(CodecError, match="buffers add up to"):
+        decode(bytes(data))

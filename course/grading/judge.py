@@ -85,7 +85,7 @@ from course.grading.rpc import (
 from course.grading.zygote import Sandbox, Zygote, ZygoteFailed
 from course.learner import byhand
 from course.learner import files as learner_files
-from course.learner.checking import CheckFailed
+from course.learner.checking import CheckFailed, bounded_repr
 
 __all__ = [
     "CellResult",
@@ -386,7 +386,9 @@ def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
         if isinstance(target, RemoteObject) or not endpoint.exported(target):
             raise PermissionError("that object was not passed to your code by the grader")
         if not (isinstance(attr, str) and attr.isidentifier() and not attr.startswith("_")):
-            raise PermissionError(f"your code may not use {str(attr)[:40]!r} of a grader object")
+            raise PermissionError(
+                f"your code may not use {bounded_repr(attr, 40)} of a grader object"
+            )
         return getattr(target, attr)
     if op == "exit" and len(args) == 2:
         target, info = args
@@ -407,7 +409,7 @@ def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
     ):
         func = getattr(target, attr)
     else:
-        raise PermissionError(f"your code may not use {str(attr)[:40]!r} of a grader object")
+        raise PermissionError(f"your code may not use {bounded_repr(attr, 40)} of a grader object")
     if not callable(func):
         raise TypeError(f"{attr or 'the object'} is not callable")
     return func(*call_args, **{str(k): v for k, v in kwargs.items()})
@@ -1308,7 +1310,7 @@ def _grade_notebook(
                 outputs.append(_error(ename, evalue))
             elif run.has_value:
                 text = (
-                    repr(run.value)
+                    bounded_repr(run.value, 5000)
                     if isinstance(run.value, (int, float)) and not isinstance(run.value, bool)
                     else "None"
                 )

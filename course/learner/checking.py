@@ -21,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "CheckFailed",
+    "bounded_repr",
     "check",
     "check_raises",
     "describe",
@@ -51,12 +52,111 @@ def _a(name: str) -> str:
     return f"an {name}" if name[:1].lower() in tuple("aeiou") else f"a {name}"
 
 
-def _short(value: Any) -> str:
+def bounded_repr(value: Any, limit: int = _MAX_REPR) -> str:
+    """``repr(value)``, or its first ``limit`` characters and ``...``, at a bounded cost.
+
+    Plain data (None, bool, int, float, str, bytes, bytearray, list, tuple, dict, and subclasses
+    that keep their base's ``repr``) is written item by item and the writing stops once it is
+    longer than ``limit``: a value with shared parts, a huge string or a deep nesting costs no
+    more to describe than a short one. Other objects use their own ``repr`` (cut to ``limit``).
+    A value whose repr is at most ``limit`` characters is shown exactly as ``repr`` shows it.
+    """
+    out: list[str] = []
+    room = [limit + 1]  # characters still to write before the text is known to be too long
     try:
-        text = repr(value)
+        _write(value, out, room, set())
+    except _Full:
+        pass
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real message
-        text = "<unprintable>"
-    return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+        return "<unprintable>"
+    text = "".join(out)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Full(Exception):
+    """The text being written is already longer than its limit."""
+
+
+def _put(text: str, out: list[str], room: list[int]) -> None:
+    out.append(text[: room[0]])
+    room[0] -= len(text)
+    if room[0] <= 0:
+        raise _Full
+
+
+_OPEN_CLOSE = {list: ("[", "]"), tuple: ("(", ")"), dict: ("{", "}")}
+
+
+def _base_of(value: Any) -> type | None:
+    """The plain type whose repr ``value`` uses (its own type or a base it did not override)."""
+    for base in (bool, int, float, str, bytes, bytearray, list, tuple, dict):
+        if isinstance(value, base):
+            return base if type(value).__repr__ is base.__repr__ else None
+    return None
+
+
+def _write(value: Any, out: list[str], room: list[int], path: set[int]) -> None:
+    base = None if value is None else _base_of(value)
+    if value is None or base in (bool, float):
+        _put(repr(value) if base is not float else float.__repr__(value), out, room)
+    elif base is int:
+        digits = int.bit_length(value) * 0.30103
+        if digits > 4000:  # Python refuses to print (and would take long on) such ints
+            _put(f"<int of about {int(digits)} digits>", out, room)
+        else:
+            _put(int.__repr__(value), out, room)
+    elif base in (str, bytes, bytearray):
+        _put(_text_repr(value, base, room[0]), out, room)
+    elif base in (list, tuple, dict):
+        if id(value) in path:  # a container inside itself: repr writes [...] or {...}
+            _put("{...}" if base is dict else "[...]", out, room)
+            return
+        path.add(id(value))
+        opening, closing = _OPEN_CLOSE[base]
+        _put(opening, out, room)
+        if base is dict:
+            for i, (key, item) in enumerate(dict.items(value)):
+                if i:
+                    _put(", ", out, room)
+                _write(key, out, room, path)
+                _put(": ", out, room)
+                _write(item, out, room, path)
+        else:
+            items = list.__iter__(value) if base is list else tuple.__iter__(value)
+            count = 0
+            for count, item in enumerate(items, 1):
+                if count > 1:
+                    _put(", ", out, room)
+                _write(item, out, room, path)
+            if base is tuple and count == 1:
+                _put(",", out, room)
+        _put(closing, out, room)
+        path.discard(id(value))
+    else:
+        _put(repr(value), out, room)
+
+
+def _text_repr(value: Any, base: type, room: int) -> str:
+    """The repr of a str, bytes or bytearray, or (if longer than ``room`` items) a start of it at
+    least ``room`` characters long, read from only ``room`` items of the value."""
+    if base is str:
+        size, head, quotes = str.__len__(value), str.__getitem__(value, slice(0, room)), "'\""
+    else:
+        view = memoryview(value)
+        size, head, quotes = len(view), bytes(view[:room]), b"'\""
+    whole = size <= room
+    if not whole:
+        # the quote characters of the rest make repr pick the quotes the whole value's repr
+        # picks; what it writes of the head is then the start of the whole value's repr
+        for quote in (quotes[:1], quotes[1:]):
+            if base.__contains__(value, quote):
+                head += quote
+    # (bytearray's repr escapes quotes its own way); past the head, the caller cuts the text
+    return repr(bytearray(head) if base is bytearray else head)
+
+
+def _short(value: Any) -> str:
+    return bounded_repr(value, _MAX_REPR)
 
 
 def describe(value: Any) -> str:
@@ -110,15 +210,19 @@ def first_difference(
         return None
     keys = list(dict.keys(actual))
     wanted_keys = list(dict.keys(expected))
-    missing = [k for k in wanted_keys if k not in keys]
-    extra = [k for k in keys if k not in wanted_keys]
+    # sets, not lists: a learner's dict of a million keys must not cost a million squared
+    key_set, wanted_set = set(keys), set(wanted_keys)
+    missing = [k for k in wanted_keys if k not in key_set]
+    extra = [k for k in keys if k not in wanted_set]
     if missing:
-        return f"{path} is missing the key(s) {missing[:5]!r}"
+        return f"{path} is missing the key(s) {bounded_repr(missing[:5])}"
     if extra:
-        return f"{path} has unexpected key(s) {extra[:5]!r}"
+        return f"{path} has unexpected key(s) {bounded_repr(extra[:5])}"
     for key in wanted_keys:
         value = dict.__getitem__(actual, key)
-        found = first_difference(value, expected[key], f"{path}[{key!r}]", rel_tol, abs_tol)
+        found = first_difference(
+            value, expected[key], f"{path}[{bounded_repr(key)}]", rel_tol, abs_tol
+        )
         if found:
             return found
     return None
