@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.authoring.mutants import all_mutants, merge_into
+from course.authoring.mutants import all_mutants, mutant_cell
 from course.authoring.notebook_model import (
     HIDDEN_BEGIN,
     HIDDEN_END,
@@ -67,10 +67,14 @@ def submission(release: Path, source: Path, student: str, assignment: str) -> nb
         return nb
     src = read(source)
     answers = {c.metadata.nbgrader["grade_id"]: c.source for c in src.cells if is_answer(c)}
-    if student == "wrong":  # the first mutant of every exercise
-        for m in reversed(all_mutants(ROOT)):
-            if m.kind == "mutant" and m.assignment == assignment and m.cell in answers:
-                answers[m.cell] = merge_into(answers[m.cell], m.source)
+    if student == "wrong":  # each answer as the first mutant of its exercise writes it
+        mutants = [
+            m for m in all_mutants(ROOT) if m.kind == "mutant" and m.assignment == assignment
+        ]
+        for cell in answers:
+            first = next((m for m in mutants if m.cell == cell), None)
+            if first is not None:
+                answers[cell] = mutant_cell(answers[cell], first)
     for cell in nb.cells:
         if is_answer(cell):
             cell.source = strip_markers(answers[cell.metadata.nbgrader["grade_id"]])

@@ -865,7 +865,7 @@ class Endpoint:
                         f"a message of {length:,} bytes is larger than the {self.max_frame:,} "
                         "bytes this end reads"
                     )
-                message = decode(self._read_exact(length), self._resolve)
+                message = decode(self._read_exact(length), self._resolve, max_bytes=self.max_frame)
                 self._dispatch(message)
         except EOFError:
             self._close("the other end closed the channel")
