@@ -36,7 +36,6 @@ import course.grading.fastimport  # noqa: F401 - before nbformat: see that modul
 
 import ast
 import contextlib
-import contextvars
 import copy
 import io
 import os
@@ -71,18 +70,27 @@ from course.grading.cells import (
 )
 from course.grading.codec import CodecError
 from course.grading.files import FileBroker, release_into
+from course.grading.learner_process import (  # noqa: F401 - _current etc.: used as judge._x
+    STARVED_PROBLEM,
+    ForgedReply,
+    NoLearnerProcess,
+    Session,
+    SessionState,
+    Worker,
+    _blocked,
+    _current,
+    _JudgeEndpoint,
+    _pid_namespace,
+    _sandbox_cpu,
+    _sandbox_namespace,
+)
 from course.grading.limits import Launcher, Limits, NoSandbox
-from course.grading.observe import stat_fields as _stat_fields
 from course.grading.rpc import (
-    CALLABLE_DUNDERS,
     CallTimeout,
     ChannelClosed,
-    Endpoint,
     RemoteObject,
-    Starved,
-    exit_with,
 )
-from course.grading.zygote import Sandbox, Zygote, ZygoteFailed
+from course.grading.zygote import Sandbox
 from course.learner import byhand
 from course.learner import files as learner_files
 from course.learner.checking import CheckFailed, bounded_repr
@@ -104,10 +112,6 @@ HIDDEN_FAILED = "hidden tests failed"
 #: seconds past a notebook's ``total_seconds`` after which its learner processes are stopped
 #: whatever the judge is doing (every wait of the judge's own is shorter than the limit)
 WATCHDOG_GRACE = 5.0
-_STARVED_PROBLEM = (
-    "the learner's process could not serve the grader (its processes held the process limit); "
-    "a fresh process was started"
-)
 _REDACTED = "[hidden test text removed]"
 _AFTER_HIDDEN = "[this cell's output is not kept: it ran after hidden tests had called your code]\n"
 
@@ -320,362 +324,6 @@ def _judge_setup_cells(source: NotebookNode) -> set[int]:
             if tree is not None and _bound_names(tree) & used:
                 chosen.add(index)
     return chosen
-
-
-# --------------------------------------------------------------------------- the worker
-
-
-_current: contextvars.ContextVar[Worker | None] = contextvars.ContextVar(
-    "judge_worker", default=None
-)
-_blocked: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
-    "judge_blocked", default=()
-)
-
-
-_STARVED = f"{Starved.__module__}.{Starved.__qualname__}"
-
-
-class _JudgeEndpoint(Endpoint):
-    """The judge's end: calls carry the by_hand packages and the current cell's deadline.
-
-    A request the worker could not even start serving (:class:`~course.grading.rpc.Starved`: its
-    process limit is held by the learner's processes) marks the worker ``starved``: it is
-    replaced before the next cell, like one that timed out.
-    """
-
-    deadline = 0.0
-    timed_out = False
-    starved = False
-
-    def request(self, op: str, args: tuple, timeout: float) -> Any:
-        try:
-            return super().request(op, args, timeout)
-        except Exception as exc:
-            if getattr(exc, "remote_type", None) == _STARVED:
-                self.starved = True
-            raise
-
-    def call_timeout(self) -> float:
-        return max(0.05, self.deadline - time.monotonic())
-
-    def call_remote(self, target: RemoteObject, attr: str | None, args: tuple, kwargs: dict) -> Any:
-        try:
-            return self.request(
-                "call",
-                (target, attr, tuple(args), dict(kwargs), _blocked.get()),
-                self.call_timeout(),
-            )
-        except CallTimeout:
-            self.timed_out = True
-            raise
-
-    def getattr_remote(self, target: RemoteObject, attr: str) -> Any:
-        try:
-            return self.request("getattr", (target, attr), self.call_timeout())
-        except CallTimeout:
-            self.timed_out = True
-            raise
-
-
-def _judge_handler(endpoint: Endpoint, op: str, args: tuple) -> Any:
-    """What the learner's side may ask the judge: call objects the judge passed (public methods
-    and :data:`CALLABLE_DUNDERS`) and read their public attributes; nothing else."""
-    if op == "getattr" and len(args) == 2:
-        target, attr = args
-        if isinstance(target, RemoteObject) or not endpoint.exported(target):
-            raise PermissionError("that object was not passed to your code by the grader")
-        if not (isinstance(attr, str) and attr.isidentifier() and not attr.startswith("_")):
-            raise PermissionError(
-                f"your code may not use {bounded_repr(attr, 40)} of a grader object"
-            )
-        return getattr(target, attr)
-    if op == "exit" and len(args) == 2:
-        target, info = args
-        if isinstance(target, RemoteObject) or not endpoint.exported(target):
-            raise PermissionError("that object was not passed to your code by the grader")
-        return exit_with(target, info)
-    if op != "call" or len(args) < 4:
-        raise PermissionError("the grader only answers calls on objects it passed to your code")
-    target, attr, call_args, kwargs = args[:4]
-    if isinstance(target, RemoteObject) or not endpoint.exported(target):
-        raise PermissionError("that object was not passed to your code by the grader")
-    if not isinstance(call_args, tuple) or not isinstance(kwargs, dict):
-        raise TypeError("malformed call")
-    if attr is None:
-        func = target
-    elif isinstance(attr, str) and (
-        attr in CALLABLE_DUNDERS or (attr.isidentifier() and not attr.startswith("_"))
-    ):
-        func = getattr(target, attr)
-    else:
-        raise PermissionError(f"your code may not use {bounded_repr(attr, 40)} of a grader object")
-    if not callable(func):
-        raise TypeError(f"{attr or 'the object'} is not callable")
-    return func(*call_args, **{str(k): v for k, v in kwargs.items()})
-
-
-class Worker:
-    """One learner process and the channel to it.
-
-    CPU time: :meth:`cpu_seconds` counts every process of the submission, as the OS counts it
-    (see :func:`_sandbox_cpu`: the sandbox's cgroup where there is one, else ``/proc``; a worker
-    forked by a zygote counts the sandbox's time since its fork), and a watchdog thread stops
-    the worker (``broken == "cpu"``) once they have used more than ``cpu_budget`` seconds
-    (``limits.cpu_seconds`` unless the judge passes what is left of the submission's budget):
-    the per-process ``RLIMIT_CPU`` alone would let each of many processes use the whole limit.
-
-    Requests: the learner's process may send the judge at most :attr:`REQUEST_BUDGET` messages
-    unasked (requests to call the judge's objects, notifications) over its life; one more closes
-    the channel (``broken == "flooded"``), and the next test gets a fresh process.
-    """
-
-    #: seconds between two readings of the CPU watchdog
-    WATCH_SECONDS = 0.5
-    #: unasked messages one learner process may send the judge: the most any solution notebook
-    #: sends is 138 (04-concurrency/interleavings; tasks: 67; the others none), so this is over
-    #: 70 times that, and bounds what a flood costs the judge (214,400 answers were seen)
-    REQUEST_BUDGET = 10_000
-
-    def __init__(
-        self,
-        workdir: Path,
-        launcher: Launcher,
-        limits: Limits,
-        cpu_budget: float | None = None,
-        zygote: Zygote | None = None,
-        read_only: tuple[Path, ...] = (),
-    ) -> None:
-        self.workdir = workdir
-        self.zygote = zygote
-        self.sandbox_pid: int | None = None  # the worker's pid in its sandbox, if forked there
-        self._cpu_base = 0.0
-        self.launcher = launcher
-        self.limits = limits
-        self.cpu_budget = limits.cpu_seconds if cpu_budget is None else cpu_budget
-        self.over_cpu = False
-        self._cpu_high = 0.0
-        self._cpu_lock = threading.Lock()
-        self._stopped = threading.Event()
-        to_worker_r, to_worker_w = os.pipe()
-        from_worker_r, from_worker_w = os.pipe()
-        argv = [
-            sys.executable,
-            "-m",
-            "course.grading.worker",
-            "--rfd",
-            str(to_worker_r),
-            "--wfd",
-            str(from_worker_w),
-            "--output-bytes",
-            str(limits.output_bytes),
-            "--timeout",
-            str(limits.cell_seconds),
-        ]
-        try:
-            if zygote is not None:
-                # the sandbox's CPU so far (the zygote's, earlier notebooks') is not this worker's
-                self._cpu_base = _sandbox_cpu(zygote.proc)
-                self.proc = zygote.proc
-                self.sandbox_pid = zygote.fork(to_worker_r, from_worker_w)
-            else:
-                self.proc = launcher.start(
-                    argv,
-                    workdir,
-                    limits,
-                    pass_fds=(to_worker_r, from_worker_w),
-                    read_only=read_only,
-                )
-        except BaseException:
-            os.close(to_worker_w)
-            os.close(from_worker_r)
-            raise
-        finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
-        self.endpoint = _JudgeEndpoint(
-            from_worker_r,
-            to_worker_w,
-            _judge_handler,
-            name="judge",
-            subclasses_as_handles=True,
-            max_frame=limits.reply_bytes,
-            max_requests=self.REQUEST_BUDGET,
-        )
-        threading.Thread(target=self._watch_cpu, name="judge-cpu-watch", daemon=True).start()
-
-    def request(self, op: str, args: tuple, timeout: float) -> Any:
-        """A request of the judge's own (exec, get, put); a starved worker raises ChannelClosed."""
-        self.endpoint.deadline = time.monotonic() + timeout
-        try:
-            return self.endpoint.request(op, args, timeout)
-        except CallTimeout:
-            self.endpoint.timed_out = True
-            raise
-        except Exception as exc:
-            if self.endpoint.starved:
-                raise ChannelClosed(f"the learner's process cannot serve requests: {exc}") from None
-            raise
-
-    @property
-    def broken(self) -> str:
-        """Why this worker cannot be used any more ('' if it can)."""
-        if self.over_cpu:
-            return "cpu"
-        if self.endpoint.timed_out:
-            return "timeout"
-        if self.endpoint.starved:
-            return "starved"
-        if self.endpoint.oversized:
-            return "oversized"
-        if self.endpoint.flooded:
-            return "flooded"
-        if self.endpoint.closed.is_set() or self.proc.poll() is not None:
-            return "crashed"
-        if self.zygote is not None and self.zygote.dead:
-            return "crashed"
-        return ""
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU seconds of the submission's processes, as the OS counts them.
-
-        Never decreases (the highest reading so far: a process's time moves to its parent's
-        count when it is reaped, and the two may be read on either side of that moment).
-        """
-        if self._stopped.is_set():  # its processes are gone (and its uid may be another's now)
-            with self._cpu_lock:
-                return self._cpu_high
-        now = _sandbox_cpu(self.proc) - self._cpu_base
-        with self._cpu_lock:
-            self._cpu_high = max(self._cpu_high, now)
-            return self._cpu_high
-
-    def _watch_cpu(self) -> None:
-        while not self._stopped.wait(self.WATCH_SECONDS):
-            try:
-                used = self.cpu_seconds()
-            except Exception:  # noqa: BLE001 - /proc unreadable: the rlimits still hold
-                return
-            if used > self.cpu_budget:
-                self.over_cpu = True
-                self._stopped.set()
-                self.endpoint.close()  # pending requests fail now, as if the process had died
-                if self.zygote is not None:
-                    self.zygote.close()  # the whole sandbox: the next notebook gets a new one
-                else:
-                    self.launcher.stop(self.proc)
-                return
-
-    def stop(self) -> None:
-        """Stop the worker and every process of its submission (its last CPU reading is kept)."""
-        with contextlib.suppress(Exception):
-            self.cpu_seconds()
-        self._stopped.set()
-        self.endpoint.close()
-        if self.zygote is not None:
-            self.zygote.reset()  # kills every process but the zygote (or stops the sandbox)
-        else:
-            self.launcher.stop(self.proc)
-
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _own_and_reaped(fields: list[str]) -> int:
-    """Clock ticks of a process (utime + stime) and of the children it reaped (cutime, cstime)."""
-    return sum(int(fields[i]) for i in (11, 12, 13, 14))
-
-
-def _sandbox_cpu(proc: Any) -> float:
-    """CPU seconds of every process of the submission that ``proc`` (the launcher's) runs.
-
-    Where the launcher put the sandbox in a cgroup of its own (``proc.course_cgroup``, see
-    :mod:`course.grading.cgroups`), read the group's CPU counter: it holds the time of every
-    process that ever ran in the sandbox, children reaped automatically (``SIGCHLD`` ignored)
-    included, and stays readable after the sandbox is stopped. Otherwise count from ``/proc``:
-
-    Under the bubblewrap launcher run as root, the sandbox has a uid of its own that its
-    processes cannot shed (no capabilities, ``no_new_privs``): count every process of that uid
-    (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
-    pid 1, which adopts and reaps orphans) has reaped. Run by another user, bubblewrap maps the
-    sandbox to that user: count the processes of the sandbox's PID namespace instead (which no
-    process leaves either). Otherwise (``NoSandbox``, ``--sandbox none``) fall back to the
-    worker's session and process group (:func:`_session_cpu`), which ``setsid`` leaves.
-    Each process counts its own time and that of the children it reaped, so a child's time is
-    not lost when it exits; what is lost is a child auto-reaped because its parent ignores
-    ``SIGCHLD`` (between two readings), which the per-process ``RLIMIT_CPU`` still bounds.
-    """
-    group = getattr(proc, "course_cgroup", None)
-    if group is not None:
-        return group.cpu_seconds()
-    uid = getattr(proc, "course_sandbox_uid", None)
-    if isinstance(uid, int):
-        return _uid_cpu(uid, proc.pid)
-    if hasattr(proc, "course_sandbox_uid"):  # bubblewrap, not as root
-        namespace = _sandbox_namespace(proc)
-        if namespace is not None:
-            return _namespace_cpu(namespace)
-    return _session_cpu(proc.pid)
-
-
-def _pid_namespace(pid: str) -> str | None:
-    try:
-        return os.readlink(f"/proc/{pid}/ns/pid")
-    except OSError:
-        return None
-
-
-def _sandbox_namespace(proc: Any) -> str | None:
-    """The PID namespace of the sandbox's init (the launcher's child), once it exists."""
-    known = getattr(proc, "course_pid_namespace", None)
-    if known is not None:
-        return known
-    from course.grading.sandbox import process_ids
-
-    own = _pid_namespace("self")
-    for pid, _uids, ppid in process_ids():
-        if ppid == proc.pid:
-            namespace = _pid_namespace(pid)
-            if namespace is not None and namespace != own:
-                proc.course_pid_namespace = namespace
-                return namespace
-    return None
-
-
-def _namespace_cpu(namespace: str) -> float:
-    total = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and _pid_namespace(entry) == namespace:
-            fields = _stat_fields(entry)
-            total += _own_and_reaped(fields) if fields else 0
-    return total / _TICKS
-
-
-def _uid_cpu(uid: int, launcher_pid: int) -> float:
-    from course.grading.sandbox import process_ids
-
-    total = 0
-    for pid, uids, ppid in process_ids():
-        if uid in uids:
-            fields = _stat_fields(pid)
-            total += _own_and_reaped(fields) if fields else 0
-        elif ppid == launcher_pid:  # the sandbox's init: only what it reaped
-            fields = _stat_fields(pid)
-            total += int(fields[13]) + int(fields[14]) if fields else 0
-    return total / _TICKS
-
-
-def _session_cpu(pid: int) -> float:
-    """CPU seconds of the processes in ``pid``'s session or process group (NoSandbox)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        fields = _stat_fields(entry)
-        # fields[0] is field 3 (state): ppid=1, pgrp=2, session=3, utime=11, stime=12
-        if fields and (int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid)):
-            total += _own_and_reaped(fields)
-    return total / _TICKS
 
 
 def worker_cpu_seconds() -> float | None:
@@ -1015,361 +663,280 @@ def _grade_notebook(
     sandbox: Sandbox | None,
     broker: FileBroker,
 ) -> NotebookResult:
-    """``grade_notebook``'s body."""
+    """``grade_notebook``'s body: read and merge, then :class:`_Grading` runs the cells."""
     if hidden_feedback not in ("case", "exercise"):
         raise ValueError(f"hidden_feedback must be 'case' or 'exercise', got {hidden_feedback!r}")
-    launcher = launcher or NoSandbox()
     limits = limits or Limits()
     started = time.monotonic()
-    deadline = started + limits.total_seconds
     # oracles cached by `once` belong to this version of this source notebook
     scope = f"{Path(source_nb).resolve()}@{Path(source_nb).stat().st_mtime_ns}"
     source, api, judge_cells, redact = _read_source(source_nb, scope)
-    problems: list[str] = []
-    try:
-        with open(submission_nb, encoding="utf-8") as f:
-            raw = f.read(256 << 20)
-        with warnings.catch_warnings():  # duplicate ids and the like: reported as problems
-            warnings.simplefilter("ignore")
-            submission = nbformat.reads(raw, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is that student's problem
-        submission = {"cells": []}
-        problems.append(
-            f"the submission could not be read as a notebook ({type(exc).__name__}); "
-            "graded as blank"
-        )
+    submission, problems = _read_submission(submission_nb)
     nb, merge_problems = merge_submission(source, submission)
     problems += merge_problems
-    judge_locked_sources = {source.cells[i].source for i in judge_cells}
-
-    workdir = Path(workdir)
     problems += release_into(
-        Path(source_nb).parent, workdir, sandbox.uid() if sandbox is not None else None
+        Path(source_nb).parent, Path(workdir), sandbox.uid() if sandbox is not None else None
     )
-    setup_ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
-    test_ns: dict[str, Any] = {}
-    results: list[CellResult] = []
-    completed: list[str] = []  # learner-side sources that ran to the end (for a replay)
-    worker: Worker | None = None
-
-    def remaining() -> float:
-        return deadline - time.monotonic()
-
-    started_workers: list[Worker] = []
-    read_only = (broker.inputs.parent,)  # the test inputs, seen by the learner's code
-
-    def new_worker() -> Worker:
-        # the CPU time limit is the submission's: what earlier processes used is spent
-        budget = limits.cpu_seconds - sum(w.cpu_seconds() for w in started_workers)
-        if budget <= 0:
-            raise RuntimeError(
-                f"the submission used up its CPU time limit ({limits.cpu_seconds:g} s)"
-            )
-        zygote = sandbox.zygote() if sandbox is not None else None
-        try:
-            w = Worker(
-                workdir, launcher, limits, cpu_budget=budget, zygote=zygote, read_only=read_only
-            )
-        except ZygoteFailed:  # the sandbox is gone: a worker of its own, started cold
-            w = Worker(workdir, launcher, limits, cpu_budget=budget, read_only=read_only)
-        started_workers.append(w)
-        return w
-
-    def ensure_worker() -> Worker | None:
-        nonlocal worker
-        if worker is not None and not worker.broken:
-            return worker
-        if worker is not None:
-            worker.stop()
-            worker = None
-        for _attempt in range(3):
-            if remaining() <= 0:
-                return None
-            try:
-                w = new_worker()
-            except Exception as exc:  # noqa: BLE001 - the launcher failed: no learner code runs
-                problems.append(f"the learner's process could not be started: {exc}")
-                return None
-            ok = True
-            for src in list(completed):
-                try:
-                    w.request("exec", (src,), max(0.1, min(limits.cell_seconds, remaining())))
-                except (CallTimeout, ChannelClosed):
-                    problems.append("a cell that had finished before failed when replayed; skipped")
-                    completed.remove(src)
-                    ok = False
-                    break
-            if ok:
-                worker = w
-                return w
-            w.stop()
-        return None
-
-    def fetch_api(w: Worker | None) -> dict[str, Any]:
-        """The graded API's values from ``w``; a starved worker is replaced once (see ``worker``
-        after). Raises :class:`ForgedReply` if the reply holds anything but those names."""
-        for _attempt in range(2):
-            if w is None:
-                return {}
-            try:
-                got = w.request("get", (api,), max(0.1, min(limits.cell_seconds, remaining())))
-            except (CallTimeout, ChannelClosed, CodecError):
-                if w.broken == "starved":
-                    problems.append(_STARVED_PROBLEM)
-                    w = ensure_worker()
-                    continue
-                return {}
-            return _api_values(got, api)
-        return {}
-
-    wanted = set(tests) if tests is not None else None
-    hidden_ran = False  # a hidden test has called the learner's code
-
-    def expire() -> None:
-        """The notebook's time is up whatever the judge is doing: stop its learner processes."""
-        problems.append(f"the notebook's time limit ({limits.total_seconds:g} s) was reached")
-        for w in list(started_workers):
-            w.endpoint.timed_out = True
-            w.endpoint.close()  # every pending request fails now
-        if sandbox is not None:
-            sandbox.close()  # the next notebook of this student gets a new one
-        for w in list(started_workers):
-            with contextlib.suppress(Exception):
-                w.launcher.stop(w.proc)
-
-    watchdog = threading.Timer(max(0.0, remaining()) + WATCHDOG_GRACE, expire)
+    session = Session(
+        Path(workdir),
+        launcher or NoSandbox(),
+        limits,
+        started + limits.total_seconds,
+        problems,
+        sandbox,
+        read_only=(broker.inputs.parent,),  # the test inputs, seen by the learner's code
+    )
+    grading = _Grading(
+        session, api, {source.cells[i].source for i in judge_cells}, redact, scope, broker,
+        hidden_feedback,
+    )  # fmt: skip
+    # whatever the judge is waiting for, the notebook's processes stop at its time limit
+    watchdog = threading.Timer(max(0.0, session.remaining()) + WATCHDOG_GRACE, session.expire)
     watchdog.daemon = True
     watchdog.start()
     try:
+        grading.run(nb, set(tests) if tests is not None else None)
+    finally:
+        watchdog.cancel()
+        session.close()
+    problems[:] = list(dict.fromkeys(problems))  # the same trouble once, in order
+    return NotebookResult(nb, grading.results, problems, time.monotonic() - started)
+
+
+def _read_submission(path: Path) -> tuple[Any, list[str]]:
+    """The submitted notebook, or a blank one and why (any unreadable file is graded blank)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = f.read(256 << 20)
+        with warnings.catch_warnings():  # duplicate ids and the like: reported as problems
+            warnings.simplefilter("ignore")
+            return nbformat.reads(raw, as_version=4), []
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is that student's problem
+        return {"cells": []}, [
+            f"the submission could not be read as a notebook ({type(exc).__name__}); "
+            "graded as blank"
+        ]
+
+
+class _Grading:
+    """The cells of one merged notebook, in order: learner cells go to the :class:`Session`,
+    set-up cells the tests use also run here, test cells run here (:meth:`test_cell`)."""
+
+    def __init__(
+        self,
+        session: Session,
+        api: list[str],
+        judge_sources: set[str],
+        redact: Any,
+        scope: str,
+        broker: FileBroker,
+        hidden_feedback: str,
+    ) -> None:
+        self.session = session
+        self.limits = session.limits
+        self.problems = session.problems
+        self.api = api
+        self.judge_sources = judge_sources
+        self.redact = redact
+        self.scope = scope
+        self.broker = broker
+        self.hidden_feedback = hidden_feedback
+        self.setup_ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.test_ns: dict[str, Any] = {}
+        self.results: list[CellResult] = []
+        self.hidden_ran = False  # a hidden test has called the learner's code
+
+    def run(self, nb: NotebookNode, wanted: set[str] | None) -> None:
+        """Every code cell in order; with ``wanted`` (grade ids), only those test cells, and
+        stop after the last of them."""
         for cell in nb.cells:
             if wanted is not None and not wanted:
                 break  # every requested test cell has run
             if cell.cell_type != "code":
                 continue
             what = kind(cell)
-            if what is CellKind.TEST and wanted is not None:
+            if what is CellKind.TEST:
                 gid = str(_meta(cell).get("grade_id"))
-                if gid not in wanted:
-                    continue
-                wanted.discard(gid)
-            if what is not CellKind.TEST:
-                if cell.source in judge_locked_sources and what is CellKind.LOCKED:
-                    ns = dict(setup_ns)
-                    try:
-                        ns.update(fetch_api(ensure_worker()))  # may replace a starved worker
-                    except ForgedReply as exc:
-                        problems.append(str(exc))
-                    run = _run_here(
-                        cell.source,
-                        ns,
-                        max(0.1, min(limits.cell_seconds, remaining())),
-                        worker,
-                        scope,
-                        broker,
-                    )
-                    if run.error is not None:
-                        problems.append(
-                            f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} "
-                            f"failed: {type(run.error).__name__}: {run.error}"
-                        )
-                    for key, value in ns.items():
-                        if key not in api:
-                            setup_ns[key] = value
-                w = ensure_worker()
-                if w is None:
-                    cell.outputs = [
-                        _stream("stderr", "not run: the notebook's time or CPU limit was reached\n")
-                    ]
-                    continue
-                try:
-                    try:
-                        reply = w.request(
-                            "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
-                        )
-                    except ChannelClosed:
-                        if w.broken != "starved":
-                            raise
-                        # the cell never started: run it in a fresh process instead
-                        problems.append(_STARVED_PROBLEM)
-                        w = ensure_worker()
-                        if w is None:
-                            raise
-                        reply = w.request(
-                            "exec", (cell.source,), max(0.1, min(limits.cell_seconds, remaining()))
-                        )
-                    _ok, text, error = (
-                        reply if isinstance(reply, tuple) and len(reply) == 3 else (False, "", None)
-                    )
-                except CallTimeout:
-                    cell.outputs = [
-                        _error(
-                            "TimeoutError",
-                            f"this cell did not finish within {limits.cell_seconds:g} s; "
-                            "it was stopped",
-                        )
-                    ]
-                    problems.append(f"a code cell ran out of time ({_label(cell)})")
-                    continue
-                except ChannelClosed:
-                    cell.outputs = [
-                        _error("WorkerCrashed", "the process running your code ended in this cell")
-                    ]
-                    if w is not None and w.broken == "cpu":
-                        problems.append(_cpu_problem(limits, _label(cell)))
-                    else:
-                        problems.append(
-                            f"the learner's process ended in a code cell ({_label(cell)})"
-                        )
-                    continue
-                completed.append(cell.source)
-                outputs = []
-                if hidden_ran and (text or error):
-                    # it ran after hidden tests had called the learner's code: what it prints
-                    # could carry their inputs, so none of it reaches the feedback
-                    cell.outputs = [_stream("stdout", _AFTER_HIDDEN)]
-                    continue
-                if isinstance(text, str) and text:
-                    outputs.append(_stream("stdout", redact(text)))
-                if error and isinstance(error, tuple) and len(error) == 3:
-                    ename, evalue, tb = (str(e) for e in error)
-                    outputs.append(_error(redact(ename)[:200], redact(evalue), [redact(tb)]))
-                cell.outputs = outputs
+                if wanted is not None:
+                    if gid not in wanted:
+                        continue
+                    wanted.discard(gid)
+                self.test_cell(cell)
                 continue
+            if what is CellKind.LOCKED and cell.source in self.judge_sources:
+                self.setup_copy(cell)
+            self.learner_cell(cell)
 
-            meta = _meta(cell)
-            gid = str(meta.get("grade_id", f"cell-{len(results)}"))
-            hidden = HIDDEN_BEGIN in cell.source
-            max_points = float(meta.get("points", 0) or 0)
-            if remaining() <= 0:
-                cell.outputs = [
-                    _error("TimeoutError", "not run: the notebook's time limit was reached")
-                ]
-                results.append(
-                    CellResult(gid, 0.0, max_points, "not run", "notebook time limit", hidden)
+    # -- learner cells -------------------------------------------------------------------------
+    def setup_copy(self, cell: NotebookNode) -> None:
+        """Run the judge's own copy of a set-up cell (its names are the tests': ``check``...)."""
+        ns = dict(self.setup_ns)
+        try:
+            ns.update(self.session.graded(self.api))
+        except ForgedReply as exc:
+            self.problems.append(str(exc))
+        run = _run_here(
+            cell.source, ns, self.session.seconds(), self.session.current(), self.scope,
+            self.broker,
+        )  # fmt: skip
+        if run.error is not None:
+            self.problems.append(
+                f"the grader's copy of setup cell {_meta(cell).get('grade_id')!r} "
+                f"failed: {type(run.error).__name__}: {run.error}"
+            )
+        self.setup_ns.update((k, v) for k, v in ns.items() if k not in self.api)
+
+    def learner_cell(self, cell: NotebookNode) -> None:
+        """Run a learner (or locked) cell in the learner's process; its outputs, redacted."""
+        try:
+            reply, _worker = self.session.run_cell(cell.source)
+        except NoLearnerProcess as exc:
+            cell.outputs = [_stream("stderr", f"{exc}\n")]
+            return
+        except CallTimeout:
+            cell.outputs = [
+                _error(
+                    "TimeoutError",
+                    f"this cell did not finish within {self.limits.cell_seconds:g} s; "
+                    "it was stopped",
                 )
-                continue
-            for attempt in range(2):
-                w = ensure_worker()
-                # the judge's own names, then only the graded API's values from the worker
-                ns = dict(setup_ns)
-                ns.update(test_ns)
-                try:
-                    ns.update(fetch_api(w))
-                except ForgedReply as exc:
-                    problems.append(str(exc))
-                    run = _Run(error=exc, finished=True)
-                    break
-                w = worker  # fetch_api replaces a starved worker
-                if w is not None:
-                    w.endpoint.deadline = time.monotonic() + min(limits.cell_seconds, remaining())
-                run = _run_here(
-                    cell.source,
-                    ns,
-                    max(0.1, min(limits.cell_seconds, remaining())),
-                    w,
-                    scope,
-                    broker,
-                )
-                if attempt == 0 and w is not None and w.broken == "starved":
-                    # a call of this test found no thread to serve it (the submission's own
-                    # processes hold its process limit), so the test says nothing of the
-                    # answer: run it once more in a fresh process
-                    problems.append(_STARVED_PROBLEM)
-                    continue
-                break
-            for key, value in ns.items():
-                if key not in api and not key.startswith("__"):
-                    test_ns[key] = value
-            outputs = []
-            if run.stdout:
-                outputs.append(_stream("stdout", redact(run.stdout)))
-            if run.stderr:
-                outputs.append(
-                    _stream(
-                        "stderr",
-                        redact(run.stderr)
-                        if not hidden
-                        else "(the test wrote to stderr; that scores the cell 0)\n",
-                    )
-                )
-            status, message = "passed", ""
-            if not run.finished:
-                run.error = CallTimeout("test cell time limit")
-            if w is not None and w.broken == "timeout" and run.error is None:
-                run.error = CallTimeout("time limit")
-            if run.error is not None:
-                status, ename, evalue = _describe_failure(run.error, hidden, limits)
-                if w is not None and w.broken == "oversized":
-                    ename, evalue = "WorkerCrashed", _oversized_problem(w, limits)
-                elif w is not None and w.broken == "flooded":
-                    ename, evalue = "WorkerCrashed", _flood_problem(w)
-                if hidden and hidden_feedback == "exercise":
-                    ename, evalue = "AssertionError", HIDDEN_FAILED
-                evalue = redact(evalue)
-                message = f"{ename}: {evalue}"
-                outputs.append(_error(ename, evalue))
-            elif run.has_value:
-                text = (
-                    bounded_repr(run.value, 5000)
-                    if isinstance(run.value, (int, float)) and not isinstance(run.value, bool)
-                    else "None"
-                )
-                if text != "None":
-                    outputs.append(
-                        nbformat.v4.new_output(
-                            "execute_result", data={"text/plain": text}, execution_count=None
-                        )
-                    )
-            cell.outputs = outputs
+            ]
+            self.problems.append(f"a code cell ran out of time ({_label(cell)})")
+            return
+        except ChannelClosed:
+            cell.outputs = [
+                _error("WorkerCrashed", "the process running your code ended in this cell")
+            ]
+            worker = self.session.worker
+            if worker is not None and worker.broken == "cpu":
+                self.problems.append(_cpu_problem(self.limits, _label(cell)))
+            else:
+                self.problems.append(f"the learner's process ended in a code cell ({_label(cell)})")
+            return
+        _ok, text, error = reply if isinstance(reply, tuple) and len(reply) == 3 else (0, "", None)
+        if self.hidden_ran and (text or error):
+            # it ran after hidden tests had called the learner's code: what it prints could
+            # carry their inputs, so none of it reaches the feedback
+            cell.outputs = [_stream("stdout", _AFTER_HIDDEN)]
+            return
+        outputs = []
+        if isinstance(text, str) and text:
+            outputs.append(_stream("stdout", self.redact(text)))
+        if error and isinstance(error, tuple) and len(error) == 3:
+            ename, evalue, tb = (str(e) for e in error)
+            redact = self.redact
+            outputs.append(_error(redact(ename)[:200], redact(evalue), [redact(tb)]))
+        cell.outputs = outputs
+
+    # -- test cells ----------------------------------------------------------------------------
+    def test_cell(self, cell: NotebookNode) -> None:
+        """Run a test cell here, score it by nbgrader's rule, write its outputs."""
+        meta = _meta(cell)
+        gid = str(meta.get("grade_id", f"cell-{len(self.results)}"))
+        hidden = HIDDEN_BEGIN in cell.source
+        max_points = float(meta.get("points", 0) or 0)
+        if self.session.remaining() <= 0:
+            cell.outputs = [
+                _error("TimeoutError", "not run: the notebook's time limit was reached")
+            ]
+            self.results.append(
+                CellResult(gid, 0.0, max_points, "not run", "notebook time limit", hidden)
+            )
+            return
+        run, worker = self._attempt(cell)
+        cell.outputs = self._outputs(run, worker, hidden)
+        status, message = "passed", ""
+        if run.error is not None:
+            status = _describe_failure(run.error, hidden, self.limits)[0]
+            message = f"{cell.outputs[-1].ename}: {cell.outputs[-1].evalue}"
+        try:
+            points, _ = determine_grade(cell)
+        except ValueError as exc:  # partial credit above the cell's points
+            points = 0.0
+            message = str(exc)
+        points = float(points or 0.0)
+        if status == "passed" and points < max_points and run.stderr:
+            status, message = "failed", "wrote to stderr"
+        if worker is not None and worker.broken:
+            self.problems.append(
+                f"{gid}: {_broken_problem(worker, self.limits)}; a fresh process was started "
+                "for the next test"
+            )
+        self.results.append(CellResult(gid, points, max_points, status, message, hidden))
+        self.hidden_ran = self.hidden_ran or hidden
+
+    def _attempt(self, cell: NotebookNode) -> tuple[_Run, Worker | None]:
+        """Run the test cell; once more in a fresh process if a call of it found no thread to
+        serve it (``starved``: the test then says nothing of the answer)."""
+        for attempt in range(2):
+            # the judge's own names, then only the graded API's values from the worker
+            ns = dict(self.setup_ns)
+            ns.update(self.test_ns)
             try:
-                points, _ = determine_grade(cell)
-            except ValueError as exc:  # partial credit above the cell's points
-                points = 0.0
-                message = str(exc)
-            points = float(points or 0.0)
-            if status == "passed" and points < max_points and run.stderr:
-                status, message = "failed", "wrote to stderr"
-            if w is not None and w.broken:
-                why = {
-                    "timeout": "a call ran out of time",
-                    "starved": "the learner's process could not serve a call (its process limit "
-                    "was held by its own processes)",
-                    "cpu": _cpu_problem(limits),
-                    "oversized": _oversized_problem(w, limits),
-                    "flooded": _flood_problem(w),
-                }.get(w.broken, "the learner process ended")
-                problems.append(f"{gid}: {why}; a fresh process was started for the next test")
-            results.append(CellResult(gid, points, max_points, status, message, hidden))
-            hidden_ran = hidden_ran or hidden
-    finally:
-        watchdog.cancel()
-        if worker is not None:
-            worker.stop()
-    problems = list(dict.fromkeys(problems))  # the same trouble once, in order
-    return NotebookResult(nb, results, problems, time.monotonic() - started)
-
-
-class ForgedReply(RuntimeError):
-    """The learner's process answered "which are your graded names?" with something else."""
-
-
-def _api_values(got: Any, api: list[str]) -> dict[str, Any]:
-    """The worker's reply to ``get``: only names of the graded API, or :class:`ForgedReply`.
-
-    A reply that holds any other name (``check``, ``pc``, a setup cell's oracle) or is not a
-    dict was not made by the worker's own code: the test cell fails rather than run with it.
-    """
-    if not isinstance(got, dict):
-        raise ForgedReply("the learner's process did not answer with the graded names")
-    wanted = set(api)
-    extra = [k for k in got if not (isinstance(k, str) and k in wanted)]
-    if extra:
-        shown = ", ".join(repr(str(k)[:40]) for k in extra[:5])
-        raise ForgedReply(
-            f"the learner's process answered with names the grader did not ask for ({shown}"
-            f"{', ...' if len(extra) > 5 else ''}); the test cell was not run"
+                ns.update(self.session.graded(self.api))
+            except ForgedReply as exc:
+                self.problems.append(str(exc))
+                return _Run(error=exc, finished=True), self.session.worker
+            worker = self.session.current()
+            if worker is not None:
+                worker.endpoint.deadline = time.monotonic() + min(
+                    self.limits.cell_seconds, self.session.remaining()
+                )
+            run = _run_here(
+                cell.source, ns, self.session.seconds(), worker, self.scope, self.broker
+            )
+            if attempt == 0 and worker is not None and worker.broken == "starved":
+                self.problems.append(STARVED_PROBLEM)
+                continue
+            break
+        self.test_ns.update(
+            (k, v) for k, v in ns.items() if k not in self.api and not k.startswith("__")
         )
-    return dict(got)
+        if not run.finished:
+            run.error = CallTimeout("test cell time limit")
+        if worker is not None and worker.broken == "timeout" and run.error is None:
+            run.error = CallTimeout("time limit")
+        return run, worker
+
+    def _outputs(self, run: _Run, worker: Worker | None, hidden: bool) -> list[NotebookNode]:
+        """What the judge writes for a test cell: never learner text on a hidden one."""
+        redact = self.redact
+        outputs = []
+        if run.stdout:
+            outputs.append(_stream("stdout", redact(run.stdout)))
+        if run.stderr:
+            text = "(the test wrote to stderr; that scores the cell 0)\n"
+            outputs.append(_stream("stderr", text if hidden else redact(run.stderr)))
+        if run.error is not None:
+            _status, ename, evalue = _describe_failure(run.error, hidden, self.limits)
+            if worker is not None and worker.broken in ("oversized", "flooded"):
+                ename, evalue = "WorkerCrashed", _broken_problem(worker, self.limits)
+            if hidden and self.hidden_feedback == "exercise":
+                ename, evalue = "AssertionError", HIDDEN_FAILED
+            outputs.append(_error(ename, redact(evalue)))
+        elif run.has_value:
+            value = run.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                outputs.append(
+                    nbformat.v4.new_output(
+                        "execute_result",
+                        data={"text/plain": bounded_repr(value, 5000)},
+                        execution_count=None,
+                    )
+                )
+        return outputs
+
+
+def _broken_problem(worker: Worker, limits: Limits) -> str:
+    """Why ``worker`` cannot be used any more, for the record."""
+    return {
+        "timeout": "a call ran out of time",
+        "starved": "the learner's process could not serve a call (its process limit was held by "
+        "its own processes)",
+        "cpu": _cpu_problem(limits),
+        "oversized": _oversized_problem(worker, limits),
+        "flooded": _flood_problem(worker),
+    }.get(worker.broken, "the learner process ended")
 
 
 def _oversized_problem(worker: Worker, limits: Limits) -> str:
