@@ -73,9 +73,9 @@ def pytest_terminal_summary(terminalreporter):
 def worker(tmp_path):
     """A learner worker process (unsandboxed) with the judge's end of its channel."""
     from course.grading.judge import Worker
-    from course.grading.limits import NoSandbox
+    from course.grading.sandbox import UnsandboxedLauncher
     from tests.judging import FAST
 
-    w = Worker(tmp_path, NoSandbox(), FAST)
+    w = Worker(tmp_path, UnsandboxedLauncher(), FAST)
     yield w
     w.stop()

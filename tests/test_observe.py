@@ -14,9 +14,9 @@ from course.grading import judge
 from course.grading.helpers import Helpers
 from course.grading.inside import in_learner
 from course.grading.judge import Worker
-from course.grading.limits import Limits, NoSandbox
+from course.grading.limits import Limits
 from course.grading.observe import ThreadWatch, worker_pid, worker_threads
-from course.grading.sandbox import launcher_by_name, sandbox_problem
+from course.grading.sandbox import UnsandboxedLauncher, launcher_by_name, sandbox_problem
 
 FAST = Limits(cell_seconds=8.0, total_seconds=180.0)
 
@@ -71,7 +71,7 @@ def test_thread_watch_in_one_kernel_counts_this_process():
 def test_thread_watch_counts_the_workers_threads_from_outside(tmp_path, launcher):
     if launcher == "bwrap" and sandbox_problem():
         pytest.skip(f"needs the bubblewrap sandbox: {sandbox_problem()}")
-    chosen = NoSandbox() if launcher == "none" else launcher_by_name("bwrap")
+    chosen = UnsandboxedLauncher() if launcher == "none" else launcher_by_name("bwrap")
     worker = Worker(tmp_path, chosen, FAST)
     try:
         run(worker, LEAKY)
@@ -121,7 +121,7 @@ def test_helpers_are_kept_from_start_and_sealed():
 
 
 def test_worker_refuses_helpers_after_a_cell_patched_them(tmp_path):
-    worker = Worker(tmp_path, NoSandbox(), FAST)
+    worker = Worker(tmp_path, UnsandboxedLauncher(), FAST)
     try:
         run(worker, "class Box:\n    def __init__(self):\n        self.secret = 1\n")
         box = worker.request("get", (["Box"],), 30)["Box"]()

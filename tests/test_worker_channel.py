@@ -12,8 +12,9 @@ import pytest
 
 from course.grading import judge, rpc
 from course.grading.judge import Worker
-from course.grading.limits import Limits, NoSandbox
+from course.grading.limits import Limits
 from course.grading.rpc import CallTimeout, ChannelClosed, Endpoint, RemoteObject
+from course.grading.sandbox import UnsandboxedLauncher
 from tests.conftest import ROOT
 from tests.judging import fn, run
 
@@ -87,7 +88,7 @@ def test_call_each_batches_calls_with_the_meaning_of_separate_calls(worker):
 
 def test_a_reply_over_the_reply_limit_is_refused_unread(tmp_path):
     limits = Limits(cell_seconds=8.0, total_seconds=60.0, reply_bytes=1 << 20)
-    w = Worker(tmp_path, NoSandbox(), limits)
+    w = Worker(tmp_path, UnsandboxedLauncher(), limits)
     try:
         run(w, "def big(n):\n    return b'x' * n\n")
         big = fn(w, "big")

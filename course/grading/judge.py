@@ -84,12 +84,13 @@ from course.grading.learner_process import (  # noqa: F401 - _current etc.: used
     _sandbox_cpu,
     _sandbox_namespace,
 )
-from course.grading.limits import Launcher, Limits, NoSandbox
+from course.grading.limits import Launcher, Limits
 from course.grading.rpc import (
     CallTimeout,
     ChannelClosed,
     RemoteObject,
 )
+from course.grading.sandbox import UnsandboxedLauncher
 from course.grading.zygote import Sandbox
 from course.learner import byhand
 from course.learner import files as learner_files
@@ -679,7 +680,7 @@ def _grade_notebook(
     )
     session = Session(
         Path(workdir),
-        launcher or NoSandbox(),
+        launcher or UnsandboxedLauncher("no launcher given to grade_notebook"),
         limits,
         started + limits.total_seconds,
         problems,

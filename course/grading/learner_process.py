@@ -329,7 +329,7 @@ def _sandbox_cpu(proc: Any) -> float:
     (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
     pid 1, which adopts and reaps orphans) has reaped. Run by another user, bubblewrap maps the
     sandbox to that user: count the processes of the sandbox's PID namespace instead (which no
-    process leaves either). Otherwise (``NoSandbox``, ``--sandbox none``) fall back to the
+    process leaves either). Otherwise (``UnsandboxedLauncher``, ``--sandbox none``) fall back to the
     worker's session and process group (:func:`_session_cpu`), which ``setsid`` leaves.
     Each process counts its own time and that of the children it reaped, so a child's time is
     not lost when it exits; what is lost is a child auto-reaped because its parent ignores
@@ -396,7 +396,7 @@ def _uid_cpu(uid: int, launcher_pid: int) -> float:
 
 
 def _session_cpu(pid: int) -> float:
-    """CPU seconds of the processes in ``pid``'s session or process group (NoSandbox)."""
+    """CPU seconds of the processes in ``pid``'s session or process group (no sandbox)."""
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():

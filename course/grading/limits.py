@@ -3,7 +3,7 @@
 The judge (``course.grading.judge``) never runs learner code itself: it asks a :class:`Launcher`
 to start ``python -m course.grading.worker`` and talks to it over two pipes whose descriptors it
 passes with ``pass_fds``. ``course.grading.sandbox`` provides the sandboxed launcher (bubblewrap);
-:class:`NoSandbox` here starts the worker as a plain child process (resource limits only).
+its ``UnsandboxedLauncher`` starts the worker as a plain child process (resource limits only).
 
 A launcher must:
 
@@ -22,16 +22,12 @@ A launcher must:
 
 from __future__ import annotations
 
-import os
-import resource
-import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Launcher", "Limits", "NoSandbox", "course_pythonpath"]
+__all__ = ["Launcher", "Limits", "course_pythonpath"]
 
 
 @dataclass(frozen=True)
@@ -51,10 +47,9 @@ class Limits:
     reply_bytes: int = 64 << 20
     processes: int = 64  #: processes/threads the sandbox may hold
     #: CPU time of the submission: a limit on each of its processes (RLIMIT_CPU) and, counted by
-    #: the judge, on all of them together (see ``judge.Worker``; under the bubblewrap sandbox
-    #: run as root that includes processes that left the worker's session, and with cgroups
-    #: every process that ever ran in the sandbox, auto-reaped children included; NoSandbox
-    #: counts the worker's session and process group only)
+    #: the judge, on all of them together (see ``learner_process.Worker``: with cgroups every
+    #: process that ever ran in the sandbox, auto-reaped children included; else the sandbox's
+    #: uid or PID namespace; without a sandbox or cgroups the worker's session and group only)
     cpu_seconds: float = 900.0
     #: memory of all the submission's processes together (resident memory, page cache and the
     #: files it writes to its tmpfs folders, as its cgroup counts them): where the grader can
@@ -92,70 +87,3 @@ class Launcher(Protocol):
 def course_pythonpath() -> str:
     """The folder holding the ``course`` package this process imported (for PYTHONPATH)."""
     return str(Path(__file__).resolve().parents[2])
-
-
-def _rlimits(limits: Limits) -> None:  # runs in the child before exec
-    os.setsid()
-    for res, value in (
-        (resource.RLIMIT_AS, int(limits.memory_bytes)),
-        (resource.RLIMIT_CPU, max(1, int(limits.cpu_seconds))),
-        (resource.RLIMIT_FSIZE, int(limits.file_bytes)),
-        (resource.RLIMIT_CORE, 0),
-    ):
-        try:
-            resource.setrlimit(res, (value, value))
-        except (ValueError, OSError):
-            pass
-
-
-class NoSandbox:
-    """Start the worker as a plain child process in its own session, with rlimits.
-
-    It protects the *score* (the verdict is computed outside the worker) but not the machine:
-    the learner's code can read and write whatever the grading user can, and a process it starts
-    that leaves the worker's session (``os.setsid()``, a double-forked daemon) is neither counted
-    against the CPU limit nor killed by :meth:`stop`. Use the bubblewrap launcher
-    (``course.grading.sandbox``) for real submissions.
-    """
-
-    name = "none"
-
-    def start(
-        self,
-        argv: list[str],
-        workdir: Path,
-        limits: Limits,
-        pass_fds: tuple[int, ...] = (),
-        read_only: tuple[Path, ...] = (),
-    ) -> subprocess.Popen:
-        """Start ``argv`` (``read_only``: nothing to do, the child sees every file)."""
-        env = dict(os.environ)
-        path = [course_pythonpath()] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(path))
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env.setdefault("MPLBACKEND", "Agg")
-        return subprocess.Popen(
-            argv,
-            cwd=str(workdir),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=pass_fds,
-            preexec_fn=lambda: _rlimits(limits),  # noqa: PLW1509 - no threads touch the child
-            close_fds=True,
-        )
-
-    def stop(self, proc: subprocess.Popen) -> None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.kill()
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            print(f"course grade: worker {proc.pid} did not die", file=sys.stderr)
