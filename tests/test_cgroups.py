@@ -273,7 +273,7 @@ def test_unsandboxed_launcher_kills_a_detached_process_by_its_cgroup(tmp_path: P
         "time.sleep(120)\n"
     )
     proc = launcher.start([sys.executable, "-c", script], tmp_path, Limits(), capture_stdout=True)
-    group = proc.course_cgroup
+    group = proc.cgroup
     try:
         assert group is not None
         deadline = time.monotonic() + 30
@@ -292,7 +292,7 @@ def test_a_sandbox_is_in_its_cgroup_with_its_limits(tmp_path: Path):
     launcher = BwrapLauncher()
     limits = Limits(memory_bytes=1 << 30, total_memory_bytes=300 << 20, processes=20)
     proc = launcher.start([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path, limits)
-    group = proc.course_cgroup
+    group = proc.cgroup
     try:
         assert group is not None
         deadline = time.monotonic() + 10  # the wrapper joins, then execs bubblewrap
@@ -330,7 +330,7 @@ def test_auto_reaped_burners_are_counted_and_stopped_at_the_cpu_limit(tmp_path: 
     launcher = BwrapLauncher()
     with Sandbox(tmp_path, launcher, limits) as sandbox:
         zygote = sandbox.zygote()
-        group = zygote.proc.course_cgroup
+        group = zygote.proc.cgroup
         w = Worker(tmp_path, launcher, limits, zygote=zygote)
         try:
             assert group is not None and w.cpu_seconds() < 0.5  # the zygote's imports are not its

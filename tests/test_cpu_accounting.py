@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from course.grading import judge
+from course.grading import sandbox
 from course.grading.cgroups import cgroup_problem
 from course.grading.judge import Worker, grade_notebook
 from course.grading.limits import Limits
@@ -39,8 +39,8 @@ def test_a_setsid_grandchild_is_counted_stopped_at_the_cpu_limit_and_killed(tmp_
     # counted by the sandbox's cgroup, or without one by its uid (/proc)
     launcher = BwrapLauncher(use_cgroups=use_cgroups)
     w = Worker(tmp_path, launcher, Limits(memory_bytes=1 << 30, cpu_seconds=2))
-    assert (w.proc.course_cgroup is not None) == (use_cgroups and cgroup_problem() is None)
-    uid = w.proc.course_sandbox_uid
+    assert (w.proc.cgroup is not None) == (use_cgroups and cgroup_problem() is None)
+    uid = w.proc.sandbox_uid
     try:
         run(w, _BURNERS)
         deadline = time.monotonic() + 120  # 2 CPU seconds, on a loaded machine
@@ -66,23 +66,23 @@ def test_in_a_user_namespace_the_sandbox_is_counted_by_its_pid_namespace(tmp_pat
     w = Worker(tmp_path, launcher, Limits(memory_bytes=1 << 30, cpu_seconds=2))
     try:
         run(w, _BURNERS)
-        namespace = judge._sandbox_namespace(w.proc)
+        namespace = w.proc.pid_namespace()
         assert namespace is not None
         deadline = time.monotonic() + 120
         members: list[str] = []
         while len(members) < 4 and time.monotonic() < deadline:  # init, worker, two burners
-            members = [p for p in os.listdir("/proc") if judge._pid_namespace(p) == namespace]
+            members = [p for p in os.listdir("/proc") if sandbox._pid_namespace(p) == namespace]
         assert len(members) >= 4, members
         while not w.broken and time.monotonic() < deadline:
             time.sleep(0.2)
         assert w.broken == "cpu"
     finally:
         w.stop()
-    left = [p for p in members if judge._pid_namespace(p) == namespace]
+    left = [p for p in members if sandbox._pid_namespace(p) == namespace]
     deadline = time.monotonic() + 5  # the namespace goes down with its init
     while left and time.monotonic() < deadline:
         time.sleep(0.1)
-        left = [p for p in left if judge._pid_namespace(p) == namespace]
+        left = [p for p in left if sandbox._pid_namespace(p) == namespace]
     assert left == []
 
 

@@ -3,8 +3,8 @@
 A cgroup counts the CPU time of every process that ever ran in it, including children that
 were reaped automatically (their parent ignores ``SIGCHLD``), whose time is in no process's
 ``/proc`` counters. So the judge reads a submission's CPU time here when it can
-(:func:`course.grading.judge._sandbox_cpu`), and the launchers cap the total memory and the
-number of processes of a submission with it.
+(:meth:`course.grading.sandbox.LearnerProcess.cpu_seconds`), and the launchers cap the total
+memory and the number of processes of a submission with it.
 
 Two kernels' interfaces behind one: **cgroup v2** (``cpu.stat``, ``memory.max``, ``pids.max``,
 ``cgroup.kill``), used where the grader may create child groups (as root: under the v2 root;

@@ -80,9 +80,6 @@ from course.grading.learner_process import (  # noqa: F401 - _current etc.: used
     _blocked,
     _current,
     _JudgeEndpoint,
-    _pid_namespace,
-    _sandbox_cpu,
-    _sandbox_namespace,
 )
 from course.grading.limits import Launcher, Limits
 from course.grading.rpc import (
@@ -640,8 +637,7 @@ def grade_notebook(
 def _worker_uid() -> int | None:
     """The uid the current test's learner process runs as, if it has one of its own."""
     worker = _current.get()
-    uid = getattr(worker.proc, "course_sandbox_uid", None) if worker is not None else None
-    return uid if isinstance(uid, int) else None
+    return worker.proc.sandbox_uid if worker is not None else None
 
 
 def inputs_folder(workdir: Path) -> Path:

@@ -26,7 +26,6 @@ from typing import Any
 
 from course.grading.codec import CodecError
 from course.grading.limits import Launcher, Limits
-from course.grading.observe import stat_fields as _stat_fields
 from course.grading.rpc import (
     CALLABLE_DUNDERS,
     CallTimeout,
@@ -149,8 +148,9 @@ class Worker:
     """One learner process and the channel to it.
 
     CPU time: :meth:`cpu_seconds` counts every process of the submission, as the OS counts it
-    (see :func:`_sandbox_cpu`: the sandbox's cgroup where there is one, else ``/proc``; a worker
-    forked by a zygote counts the sandbox's time since its fork), and a watchdog thread stops
+    (see :meth:`~course.grading.sandbox.LearnerProcess.cpu_seconds`: the sandbox's cgroup where
+    there is one, else ``/proc``; a worker forked by a zygote counts the sandbox's time since its
+    fork), and a watchdog thread stops
     the worker (``broken == "cpu"``) once they have used more than ``cpu_budget`` seconds
     (``limits.cpu_seconds`` unless the judge passes what is left of the submission's budget):
     the per-process ``RLIMIT_CPU`` alone would let each of many processes use the whole limit.
@@ -205,7 +205,7 @@ class Worker:
         try:
             if zygote is not None:
                 # the sandbox's CPU so far (the zygote's, earlier notebooks') is not this worker's
-                self._cpu_base = _sandbox_cpu(zygote.proc)
+                self._cpu_base = zygote.proc.cpu_seconds()
                 self.proc = zygote.proc
                 self.sandbox_pid = zygote.fork(to_worker_r, from_worker_w)
             else:
@@ -275,7 +275,7 @@ class Worker:
         if self._stopped.is_set():  # its processes are gone (and its uid may be another's now)
             with self._cpu_lock:
                 return self._cpu_high
-        now = _sandbox_cpu(self.proc) - self._cpu_base
+        now = self.proc.cpu_seconds() - self._cpu_base
         with self._cpu_lock:
             self._cpu_high = max(self._cpu_high, now)
             return self._cpu_high
@@ -306,106 +306,6 @@ class Worker:
             self.zygote.reset()  # kills every process but the zygote (or stops the sandbox)
         else:
             self.launcher.stop(self.proc)
-
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _own_and_reaped(fields: list[str]) -> int:
-    """Clock ticks of a process (utime + stime) and of the children it reaped (cutime, cstime)."""
-    return sum(int(fields[i]) for i in (11, 12, 13, 14))
-
-
-def _sandbox_cpu(proc: Any) -> float:
-    """CPU seconds of every process of the submission that ``proc`` (the launcher's) runs.
-
-    Where the launcher put the sandbox in a cgroup of its own (``proc.course_cgroup``, see
-    :mod:`course.grading.cgroups`), read the group's CPU counter: it holds the time of every
-    process that ever ran in the sandbox, children reaped automatically (``SIGCHLD`` ignored)
-    included, and stays readable after the sandbox is stopped. Otherwise count from ``/proc``:
-
-    Under the bubblewrap launcher run as root, the sandbox has a uid of its own that its
-    processes cannot shed (no capabilities, ``no_new_privs``): count every process of that uid
-    (a ``setsid``, double-forked daemon included), plus what the sandbox's init (bubblewrap's
-    pid 1, which adopts and reaps orphans) has reaped. Run by another user, bubblewrap maps the
-    sandbox to that user: count the processes of the sandbox's PID namespace instead (which no
-    process leaves either). Otherwise (``UnsandboxedLauncher``, ``--sandbox none``) fall back to the
-    worker's session and process group (:func:`_session_cpu`), which ``setsid`` leaves.
-    Each process counts its own time and that of the children it reaped, so a child's time is
-    not lost when it exits; what is lost is a child auto-reaped because its parent ignores
-    ``SIGCHLD`` (between two readings), which the per-process ``RLIMIT_CPU`` still bounds.
-    """
-    group = getattr(proc, "course_cgroup", None)
-    if group is not None:
-        return group.cpu_seconds()
-    uid = getattr(proc, "course_sandbox_uid", None)
-    if isinstance(uid, int):
-        return _uid_cpu(uid, proc.pid)
-    if hasattr(proc, "course_sandbox_uid"):  # bubblewrap, not as root
-        namespace = _sandbox_namespace(proc)
-        if namespace is not None:
-            return _namespace_cpu(namespace)
-    return _session_cpu(proc.pid)
-
-
-def _pid_namespace(pid: str) -> str | None:
-    try:
-        return os.readlink(f"/proc/{pid}/ns/pid")
-    except OSError:
-        return None
-
-
-def _sandbox_namespace(proc: Any) -> str | None:
-    """The PID namespace of the sandbox's init (the launcher's child), once it exists."""
-    known = getattr(proc, "course_pid_namespace", None)
-    if known is not None:
-        return known
-    from course.grading.sandbox import process_ids
-
-    own = _pid_namespace("self")
-    for pid, _uids, ppid in process_ids():
-        if ppid == proc.pid:
-            namespace = _pid_namespace(pid)
-            if namespace is not None and namespace != own:
-                proc.course_pid_namespace = namespace
-                return namespace
-    return None
-
-
-def _namespace_cpu(namespace: str) -> float:
-    total = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and _pid_namespace(entry) == namespace:
-            fields = _stat_fields(entry)
-            total += _own_and_reaped(fields) if fields else 0
-    return total / _TICKS
-
-
-def _uid_cpu(uid: int, launcher_pid: int) -> float:
-    from course.grading.sandbox import process_ids
-
-    total = 0
-    for pid, uids, ppid in process_ids():
-        if uid in uids:
-            fields = _stat_fields(pid)
-            total += _own_and_reaped(fields) if fields else 0
-        elif ppid == launcher_pid:  # the sandbox's init: only what it reaped
-            fields = _stat_fields(pid)
-            total += int(fields[13]) + int(fields[14]) if fields else 0
-    return total / _TICKS
-
-
-def _session_cpu(pid: int) -> float:
-    """CPU seconds of the processes in ``pid``'s session or process group (no sandbox)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        fields = _stat_fields(entry)
-        # fields[0] is field 3 (state): ppid=1, pgrp=2, session=3, utime=11, stime=12
-        if fields and (int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid)):
-            total += _own_and_reaped(fields)
-    return total / _TICKS
 
 
 # --------------------------------------------------------------------------- the session

@@ -59,9 +59,11 @@ import course
 from course.grading.cgroups import CGROUP_WARNING, CgroupError, CgroupUnavailable, Group, cgroups
 from course.grading.cgroups import cgroup_problem as _cgroup_problem
 from course.grading.limits import Launcher, Limits, course_pythonpath
+from course.grading.observe import stat_fields as _stat_fields
 
 __all__ = [
     "BwrapLauncher",
+    "LearnerProcess",
     "UnsandboxedLauncher",
     "SandboxUnavailable",
     "default_launcher",
@@ -123,7 +125,7 @@ def describe_exit(returncode: int | None) -> str:
 
 def stderr_text(proc: subprocess.Popen) -> str:
     """What the process wrote to stderr so far (capped at ``Limits.output_bytes``)."""
-    buffer = getattr(proc, "course_stderr", None)
+    buffer = proc.stderr_buffer if isinstance(proc, LearnerProcess) else None
     if buffer is None:
         return ""
     with buffer.lock:
@@ -144,6 +146,48 @@ class _CappedBuffer:
                     self.dropped += max(len(chunk) - max(room, 0), 0)
 
 
+class LearnerProcess(subprocess.Popen):
+    """A process a launcher started for a submission, with what the launcher knows of it.
+
+    :meth:`cpu_seconds` answers for every process of the submission, as the OS counts them: the
+    sandbox's cgroup where the launcher made one (``cgroup``: it holds the time of every process
+    that ever ran in it, children reaped automatically because their parent ignores
+    ``SIGCHLD`` included, and stays readable after the sandbox is stopped). Else from ``/proc``:
+    under bubblewrap run as root the sandbox has a uid of its own (``sandbox_uid``) that its
+    processes cannot shed: every process of that uid (a ``setsid``, double-forked daemon
+    included) plus what the sandbox's init has reaped; under bubblewrap run by another user
+    (``namespaced``), every process of the sandbox's PID namespace (which no process leaves
+    either); without a sandbox, the process's session and process group, which ``setsid``
+    leaves. Each process counts its own time and that of the children it reaped, so a child's
+    time is not lost when it exits; what ``/proc`` loses is a child auto-reaped because its
+    parent ignores ``SIGCHLD``, which the per-process ``RLIMIT_CPU`` still bounds.
+    """
+
+    cgroup: Group | None = None
+    sandbox_uid: int | None = None  #: a root bubblewrap launcher's pool uid
+    namespaced: bool = False  #: in a PID namespace of its own (bubblewrap, not as root)
+    stderr_buffer: _CappedBuffer | None = None
+    _namespace: str | None = None
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds of every process of the submission (see the class docstring)."""
+        if self.cgroup is not None:
+            return self.cgroup.cpu_seconds()
+        if self.sandbox_uid is not None:
+            return _uid_cpu(self.sandbox_uid, self.pid)
+        if self.namespaced:
+            namespace = self.pid_namespace()
+            if namespace is not None:
+                return _namespace_cpu(namespace)
+        return _session_cpu(self.pid)
+
+    def pid_namespace(self) -> str | None:
+        """The PID namespace of the sandbox's init (this process's child), once it exists."""
+        if self._namespace is None:
+            self._namespace = _child_namespace(self.pid)
+        return self._namespace
+
+
 def _popen(
     cmd: list[str],
     limits: Limits,
@@ -153,7 +197,7 @@ def _popen(
 ) -> subprocess.Popen:
     """Start ``cmd``: stdin from /dev/null, stdout to /dev/null (or a pipe for tests), stderr
     drained into a buffer capped at ``limits.output_bytes`` (read it with ``stderr_text``)."""
-    proc = subprocess.Popen(
+    proc = LearnerProcess(
         cmd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE if capture_stdout else subprocess.DEVNULL,
@@ -163,7 +207,7 @@ def _popen(
         **kwargs,
     )
     buffer = _CappedBuffer(limits.output_bytes)
-    proc.course_stderr = buffer  # type: ignore[attr-defined]
+    proc.stderr_buffer = buffer
     threading.Thread(target=buffer.drain, args=(proc.stderr,), daemon=True).start()
     return proc
 
@@ -202,9 +246,9 @@ def _start_in_group(
     capture_stdout: bool,
     use_cgroups: bool = True,
     **kwargs,
-) -> subprocess.Popen:
-    """``_popen`` of ``cmd`` inside a new cgroup where there are cgroups (``proc.course_cgroup``:
-    the group, or None)."""
+) -> LearnerProcess:
+    """``_popen`` of ``cmd`` inside a new cgroup where there are cgroups (``proc.cgroup``: the
+    group, or None)."""
     group = _new_group(limits) if use_cgroups else None
     try:
         run = group.command(cmd) if group else cmd
@@ -212,7 +256,7 @@ def _start_in_group(
     except BaseException:
         _remove_group(group)
         raise
-    proc.course_cgroup = group  # type: ignore[attr-defined]
+    proc.cgroup = group
     return proc
 
 
@@ -305,7 +349,7 @@ class UnsandboxedLauncher:
     def stop(self, proc: subprocess.Popen) -> None:
         """Kill the process group, then whatever is left in the cgroup (detached ones too)."""
         _kill_group(proc)
-        _remove_group(getattr(proc, "course_cgroup", None))
+        _remove_group(proc.cgroup if isinstance(proc, LearnerProcess) else None)
 
 
 class _UidLease:
@@ -532,7 +576,8 @@ class BwrapLauncher:
             if lease is not None:
                 lease.release()
             raise
-        proc.course_sandbox_uid = lease.uid if lease else None  # type: ignore[attr-defined]
+        proc.sandbox_uid = lease.uid if lease else None
+        proc.namespaced = lease is None  # bubblewrap not as root: a user and PID namespace
         if lease is not None:
             with self._lock:
                 self._leases[proc.pid] = lease
@@ -547,7 +592,7 @@ class BwrapLauncher:
         """
         namespace = _child_namespace(proc.pid)
         _kill_group(proc)
-        _remove_group(getattr(proc, "course_cgroup", None))
+        _remove_group(proc.cgroup if isinstance(proc, LearnerProcess) else None)
         with self._lock:
             lease = self._leases.pop(proc.pid, None)
         if lease is not None:
@@ -638,6 +683,48 @@ def _libc():
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     except OSError:
         return None
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _own_and_reaped(fields: list[str]) -> int:
+    """Clock ticks of a process (utime + stime) and of the children it reaped (cutime, cstime)."""
+    return sum(int(fields[i]) for i in (11, 12, 13, 14))
+
+
+def _namespace_cpu(namespace: str) -> float:
+    total = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _pid_namespace(entry) == namespace:
+            fields = _stat_fields(entry)
+            total += _own_and_reaped(fields) if fields else 0
+    return total / _TICKS
+
+
+def _uid_cpu(uid: int, launcher_pid: int) -> float:
+    total = 0
+    for pid, uids, ppid in process_ids():
+        if uid in uids:
+            fields = _stat_fields(pid)
+            total += _own_and_reaped(fields) if fields else 0
+        elif ppid == launcher_pid:  # the sandbox's init: only what it reaped
+            fields = _stat_fields(pid)
+            total += int(fields[13]) + int(fields[14]) if fields else 0
+    return total / _TICKS
+
+
+def _session_cpu(pid: int) -> float:
+    """CPU seconds of the processes in ``pid``'s session or process group (no sandbox)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        fields = _stat_fields(entry)
+        # fields[0] is field 3 (state): ppid=1, pgrp=2, session=3, utime=11, stime=12
+        if fields and (int(entry) == pid or fields[3] == str(pid) or fields[2] == str(pid)):
+            total += _own_and_reaped(fields)
+    return total / _TICKS
 
 
 def _chown_tree(folder: Path, uid: int) -> None:

@@ -170,8 +170,7 @@ class Sandbox:
     def uid(self) -> int | None:
         """The uid the sandbox runs as, if it has one of its own (a root launcher's)."""
         zygote = self.zygote()
-        uid = getattr(zygote.proc, "course_sandbox_uid", None) if zygote else None
-        return uid if isinstance(uid, int) else None
+        return zygote.proc.sandbox_uid if zygote is not None else None
 
     def close(self) -> None:
         if self._zygote is not None:
